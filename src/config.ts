@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The whole environment the process reads, validated once at start-up. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_ORIGIN: z.url().optional(),
+  RATE_LIMIT_LOGIN_FAILURES: positiveInt(10),
+  RATE_LIMIT_POSTS_PER_MINUTE: positiveInt(30),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Omit<Env, 'SESSION_SECRET' | 'PUBLIC_ORIGIN'> {
+  SESSION_SECRET: string;
+  PUBLIC_ORIGIN: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment. A bad value becomes one ConfigError naming the variable, so the
+ * process can print a single clear line instead of a stack trace.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(values.DATA_DIR);
+  return {
+    ...values,
+    DATA_DIR: dataDir,
+    SESSION_SECRET: values.SESSION_SECRET ?? developmentSecret(values.NODE_ENV, dataDir),
+    PUBLIC_ORIGIN: values.PUBLIC_ORIGIN ?? `http://${hostForUrl(values.HOST)}:${values.PORT}`,
+  };
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Production must be given a secret. Elsewhere one is generated on first start and kept in the
+ * data dir, so sessions survive restarts without any secret ever having a default value.
+ */
+function developmentSecret(nodeEnv: Env['NODE_ENV'], dataDir: string): string {
+  if (nodeEnv === 'production') {
+    throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)');
+  }
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}
