@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { errorsPlugin } from './plugins/errors.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  /** Injected so tests can move time (session expiry, edit windows). */
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface ResolvedDeps extends AppDeps {
+  clock: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: ResolvedDeps;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Log lines carry the path only: query strings can hold search text, bodies are never logged. */
+const requestSerializer = (request: { method: string; url: string; id: string; ip?: string }) => ({
+  method: request.method,
+  path: request.url.split('?')[0],
+  id: request.id,
+  ip: request.ip,
+});
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const resolved: ResolvedDeps = { ...deps, clock: deps.clock ?? systemClock };
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, serializers: { req: requestSerializer } },
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 256 * 1024,
+    trustProxy: deps.config.NODE_ENV === 'production',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', resolved);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(healthRoutes);
+  return app;
+}

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config.js';
+import { EmbeddedDatabaseError } from '../db/embedded.js';
+import { migrateCommand } from './commands/migrate.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommandContext {
+  args: string[];
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface Command {
+  /** Words that select the command, e.g. ['npi', 'import']. */
+  words: string[];
+  usage: string;
+  summary: string;
+  run(context: CommandContext): Promise<void>;
+}
+
+export const commands: Command[] = [migrateCommand];
+
+export function helpText(): string {
+  const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
+  return [
+    'Usage: curbside <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'The database is DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR (./.data).',
+  ].join('\n');
+}
+
+export function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  for (const command of commands) {
+    if (command.words.every((word, i) => argv[i] === word)) {
+      return { command, rest: argv.slice(command.words.length) };
+    }
+  }
+  return undefined;
+}
+
+/** Returns the exit code; only the bin entry decides to exit. */
+export type CliIo = Omit<CommandContext, 'args'>;
+
+export async function runCli(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout.write(helpText() + '\n');
+    return argv.length === 0 ? 1 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    io.stderr.write(`curbside: unknown command "${argv.join(' ')}"\n\n${helpText()}\n`);
+    return 2;
+  }
+  if (found.rest.includes('--help')) {
+    io.stdout.write(`Usage: curbside ${found.command.usage}\n  ${found.command.summary}\n`);
+    return 0;
+  }
+  try {
+    await found.command.run({ args: found.rest, ...io });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`curbside: ${error.message}\nUsage: curbside ${found.command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof EmbeddedDatabaseError) {
+      io.stderr.write(`curbside: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`curbside: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+export function parseOptions<T extends NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+

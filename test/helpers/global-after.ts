@@ -1,0 +1,3 @@
+import { stopEmbeddedTestServer } from './test-server.js';
+
+stopEmbeddedTestServer();

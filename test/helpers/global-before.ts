@@ -1,0 +1,3 @@
+import { startEmbeddedTestServer } from './test-server.js';
+
+await startEmbeddedTestServer();
