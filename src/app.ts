@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { sessionPlugin } from './plugins/session.js';
 
 export interface Clock {
   now(): Date;
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(sessionPlugin);
   await app.register(healthRoutes);
   return app;
 }
