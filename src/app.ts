@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createLivePayloads } from './modules/cases/live-payloads.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { liveRoutes } from './modules/live/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { sessionPlugin } from './plugins/session.js';
 
@@ -64,5 +66,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
+  await app.register(liveRoutes, { payloads: createLivePayloads(deps.database.db) });
   return app;
 }

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { SESSION_REVOKED_CHANNEL } from '../live/bus.js';
 import type { DbOrTx } from '../../db/client.js';
 import { sessions, users } from '../../db/schema/index.js';
 
@@ -36,11 +37,21 @@ export async function touchSession(db: DbOrTx, sessionId: string, now: Date): Pr
   await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
 }
 
+/**
+ * Live websockets of a revoked session are closed by the process holding them; NOTIFY is sent
+ * only when the surrounding transaction commits, so a rolled-back revocation closes nothing.
+ */
+async function announceRevoked(db: DbOrTx, sessionIds: string[]): Promise<void> {
+  for (const id of sessionIds) await db.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${id})`);
+}
+
 export async function revokeSession(db: DbOrTx, sessionId: string, now: Date, reason: string): Promise<void> {
-  await db
+  const rows = await db
     .update(sessions)
     .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  await announceRevoked(db, rows.map((r) => r.id));
 }
 
 export async function revokeUserSessions(db: DbOrTx, userId: string, now: Date, reason: string): Promise<string[]> {
@@ -49,5 +60,7 @@ export async function revokeUserSessions(db: DbOrTx, userId: string, now: Date, 
     .set({ revokedAt: now, revokedReason: reason })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  return rows.map((r) => r.id);
+  const ids = rows.map((r) => r.id);
+  await announceRevoked(db, ids);
+  return ids;
 }

@@ -1,0 +1,118 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canUseClinical } from '../auth/policy.js';
+import { SESSION_COOKIE } from '../auth/session-types.js';
+import { authenticateToken } from '../auth/sessions.js';
+import { sendError } from '../../plugins/errors.js';
+import { PgNotifyBus, type EventBus } from './bus.js';
+import { defaultHubOptions, LiveHub, type HubOptions, type LiveConnection } from './hub.js';
+import { CLOSE, clientMessageSchema } from './messages.js';
+import type { PayloadLoader } from './payloads.js';
+import { createEventSource } from './source.js';
+
+export interface LiveOptions {
+  payloads: PayloadLoader;
+  hub?: Partial<HubOptions>;
+  heartbeatMs?: number;
+  /** How often open sockets re-check their session (expiry, role changes). */
+  sessionRecheckMs?: number;
+  bus?: EventBus;
+}
+
+const MAX_MESSAGE_BYTES = 4096;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    liveHub: LiveHub;
+  }
+}
+
+/** Refuses the upgrade before it happens: wrong Origin, no session, or not a verified physician. */
+async function admitUpgrade(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+  if (request.headers.origin !== this.deps.config.PUBLIC_ORIGIN) {
+    return sendError(request, reply, 403, 'bad_origin', 'websocket connections are accepted from this site only');
+  }
+  if (!request.viewer) return sendError(request, reply, 401, 'unauthenticated', 'log in to continue');
+  if (!canUseClinical(request.viewer)) {
+    return sendError(request, reply, 403, 'not_verified', 'only verified physicians may follow cases live');
+  }
+}
+
+export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Promise<void> {
+  const { database, config, clock } = app.deps;
+  const bus = options.bus ?? new PgNotifyBus(database.url, database.pool, app.log);
+  const hub = new LiveHub(createEventSource(database.db), options.payloads, bus, app.log, {
+    ...defaultHubOptions,
+    ...options.hub,
+  });
+  app.decorate('liveHub', hub);
+  const tokens = new WeakMap<LiveConnection, string>();
+
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await bus.start(hub);
+
+  const heartbeat = setInterval(() => {
+    for (const connection of hub.connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        hub.detach(connection);
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  const recheck = setInterval(async () => {
+    for (const connection of hub.connections) {
+      const token = tokens.get(connection);
+      const viewer = token ? await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now()) : null;
+      if (!viewer) connection.close(CLOSE.sessionEnded, 'session ended');
+      else if (!canUseClinical(viewer)) connection.close(CLOSE.forbidden, 'no longer allowed');
+      else connection.viewer = viewer;
+    }
+  }, options.sessionRecheckMs ?? 60_000);
+  recheck.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    clearInterval(recheck);
+    hub.closeAll(CLOSE.goingAway, 'server shutting down');
+    await bus.stop();
+  });
+
+  app.get('/ws', { websocket: true, preValidation: admitUpgrade }, (socket, request) => {
+    const connection = hub.attach(socket, request.viewer!);
+    tokens.set(connection, request.cookies[SESSION_COOKIE]!);
+    // Handlers are attached before any await so no early message is lost.
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('close', () => hub.detach(connection));
+    socket.on('error', () => hub.detach(connection));
+    socket.on('message', (raw, isBinary) => {
+      connection.alive = true;
+      if (!connection.takeMessageToken()) {
+        connection.error('rate_limited', 'too many messages; slow down');
+        return;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(isBinary ? '' : raw.toString());
+      } catch {
+        connection.error('invalid_json', 'messages must be JSON');
+        return;
+      }
+      const message = clientMessageSchema.safeParse(parsed);
+      if (!message.success) {
+        connection.error('invalid_message', message.error.issues[0]?.message ?? 'invalid message', {
+          details: message.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+        return;
+      }
+      hub.handle(connection, message.data).catch((error: unknown) => {
+        app.log.warn({ err: String(error) }, 'live message failed');
+        connection.error('internal_error', 'something went wrong on our side');
+      });
+    });
+  });
+}
