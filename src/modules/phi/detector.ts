@@ -13,7 +13,7 @@ import { tokenize } from './detector/tokens.js';
 export type { PhiFinding, PhiType } from './detector/finding.js';
 
 // Forum handles (@gasdoc_uk) name colleagues on the forum, not patients.
-const FORUM_HANDLE = /(?<![\w.])@[A-Za-z0-9_]{2,}/g;
+const FORUM_HANDLE = /(?<![\w./])@[A-Za-z0-9_]{2,}/g;
 
 function forumHandles(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -14,7 +14,7 @@ const PATTERNS: RegExp[] = [
   new RegExp(`(?<![\\w.+/-])(${AGE})(?=${UNIT_AFTER})`, 'gi'),
   // aged 93, she's 95, turns 90, is ninety-four
   new RegExp(
-    `\\b(?:aged?|turns?|turned|turning|(?:he|she|who|mum|mom|dad|patient|pt)(?:['’]s|\\s+is|\\s+was)(?:\\s+now|\\s+nearly|\\s+almost)?|my patient is|is now|(?:she|he) is now)\\s+(${AGE})\\b(?![+.]\\d|\\+|\\s*(?:%|mg|kg|mmHg|bpm|ml|\\/))`,
+    `\\b(?:aged?\\s*:?|both|all|turns?|turned|turning|(?:he|she|who|mum|mom|dad|patient|pt)(?:['’]s|\\s+is|\\s+was)(?:\\s+now|\\s+nearly|\\s+almost)?|my patient is|is now|(?:she|he) is now)\\s+(${AGE})\\b(?![+.]\\d|\\+|\\s*(?:%|mg|kg|mmHg|bpm|ml|\\/))`,
     'gi',
   ),
   // "husband (99)", "Yusuf (92!)", "(so 93)"
@@ -24,6 +24,9 @@ const PATTERNS: RegExp[] = [
   ),
   // "May, 90, on seven antihypertensives"
   new RegExp(`(?:^|[.!?\\n]\\s*)\\p{Lu}\\p{Ll}+,\\s+(${AGE_NUMBER})(?=[,;]\\s)`, 'gu'),
+  // "Aminu is 90", "(what the family call her) is 95", "(so 93)"
+  new RegExp(`(?:\\p{Lu}\\p{Ll}+|\\)|\\b(?:husband|wife|partner|mother|father|mum|mom|dad|gran|grandma|grandad|granny|patient|pt))\\s+(?:is|was|turned|turns)\\s+(?:now\\s+|nearly\\s+|almost\\s+)?(${AGE})\\b(?![+.]\\d|\\+|\\s*(?:%|mg|kg|mmHg|bpm|ml|\\/))`, 'gu'),
+  new RegExp(`\\(\\s*(?:so|now|aged?|age)\\s+(${AGE_NUMBER})\\s*\\)`, 'gi'),
   // her 102nd birthday
   new RegExp(`\\b(${AGE_NUMBER})(?:st|nd|rd|th)\\s+birthday\\b`, 'gi'),
 ];

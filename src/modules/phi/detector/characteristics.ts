@@ -5,7 +5,10 @@ const PUBLIC_ROLE =
 
 const PATTERNS: RegExp[] = [
   // the town's only paediatrician, the village's GP, the island's mayor
-  /\b(?:town|village|city|island|county|parish|state|country|region|valley|community|school|club|team|band|church|street|estate)['’]s\s+(?:only|sole|first|last|oldest|youngest|current|former|new|longtime|long-serving|well-known|famous|beloved)?\s*[\p{L}-]+(?:\s+[\p{L}-]+)?/giu,
+  /\b(?:town|village|city|island|county|parish|state|country|region|valley|community|street|estate)['’]s\s+(?:only|sole|first|last|oldest|youngest|current|former|longtime|long-serving|best-known|most\s+famous)\s+[\p{L}-]+/giu,
+  new RegExp(`\\b(?:town|village|city|island|county|parish|state|country|region|community)['’]s\\s+(?:${PUBLIC_ROLE})\\b`, 'giu'),
+  // owner of the only petrol station in town
+  /\b(?:runs|owns|owner\s+of|manager\s+of|landlord\s+of|works\s+at|the)\s+(?:the\s+)?only\s+[\p{L}\s-]{2,30}?\s+(?:in|on)\s+(?:town|the\s+(?:town|village|island|county|valley|estate))\b/giu,
   // our current county sheriff, the local MP, a well-known local news anchor, local TV weatherman
   new RegExp(
     `\\b(?:(?:current|former|local|well[- ]known|famous|celebrity|retired|sitting|serving|popular|beloved|elected)\\s+)+(?:(?:county|town|city|state|village|district|TV|television|radio|news|football|rugby|cricket|high\\s+school|school|church|parish|regional|premier\\s+league|pop|rock|country|reality|breakfast)\\s+){0,2}(?:${PUBLIC_ROLE})\\b`,

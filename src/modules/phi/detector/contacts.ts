@@ -4,6 +4,9 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 // x (at) example (dot) com, x [at] example [dot] org
 const OBFUSCATED_EMAIL = /[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+/gi;
 
+// ngozi dot eze at example dot org
+const SPELLED_EMAIL = /\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|org|net|edu|gov|io|co|uk|ie|au|ca|in|ng|ph|info|me)\b/gi;
+
 const PHONE_PATTERNS: RegExp[] = [
   // North American: (412) 555-0138 x318, 216.555.0190, +1 (216) 555-0177
   /(?<![\w.-])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w-]|\.\d)/g,
@@ -22,7 +25,7 @@ function digitCount(s: string): number {
 
 export function findContacts(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const re of [EMAIL, OBFUSCATED_EMAIL]) {
+  for (const re of [EMAIL, OBFUSCATED_EMAIL, SPELLED_EMAIL]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       out.push({ start: m.index, end: m.index + m[0].length, type: 'CONTACT' });

@@ -75,7 +75,7 @@ const ISO_DATE = /(?<![\w./-])((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?![\w/-]|\.\d
 const MONTH_YEAR_NUMERIC = /(?<![\w./-])(\d{1,2})\/((?:19|20)\d{2})(?![\w/-]|\.\d)/g;
 // 6/18, 2/3: only dated by a cue in front, since most such pairs are fractions, scores and doses.
 const DAY_MONTH_CUED =
-  /\b(?:on|dated|from|since|until|till|DOB|DOS|d\.o\.b\.?|seen|admitted|discharged|reviewed|operated|scanned|started|stopped)\s*:?\s+(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d|\s*(?:of|mg|mcg|g|ml|cores?|strength|power|days?|weeks?|months?|units?)\b)/gi;
+  /\b(?:on|dated|from|since|until|till|DOB|DOS|DOA|DOD|d\.o\.b\.?|seen|admitted|adm|admission|discharged|disch|d\/c|reviewed|review|appt|appointment|clinic|visit|operated|op|surgery|scanned|started|stopped|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day)?)\s*:?\s+(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d|\s*(?:of|mg|mcg|g|ml|cores?|strength|power|days?|weeks?|months?|units?)\b)/gi;
 // the 3rd, on the 28th: a day of the month, unless it counts something else
 const ORDINAL_ALONE = new RegExp(
   `\\b((?:the\\s+)?(${ORDINAL_DAY}))\\b(?!\\s*(?:[-–]\\s*)?(?:centile|percentile|time|times|day|week|cycle|dose|line|generation|edition|floor|rib|ribs|toe|finger|digit|nerve|cranial|ventricle|intercostal|space|trimester|decade|year|month|grade|degree|birthday|metacarpal|metatarsal|lumbar|thoracic|cervical|sacral|attempt|episode|admission|flare|course|session|infusion|pregnancy|child|baby|sibling|round|stage|place|percent|%|hour|minute|of\\s+(?:the|his|her|their|my|our)\\b))`,

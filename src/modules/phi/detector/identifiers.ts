@@ -24,7 +24,7 @@ const ID_LABEL = [
 const ID_VALUE = '#?[A-Z0-9](?:[A-Z0-9/_-]|\\s(?=\\d{3}))*[A-Z0-9]';
 
 const LABELLED_ID = new RegExp(
-  `(?<![\\w-])(?:${ID_LABEL})(?:\\s*(?:[:#=]|is|was|of|card|\\(|,)\\s*){0,3}\\s*(${ID_VALUE})`,
+  `(?<![\\w-])(?:${ID_LABEL})(?![A-Za-z])(?:\\s*(?:[:#=]|is|was|of|card|\\(|,)\\s*){0,3}\\s*(${ID_VALUE})`,
   'gid',
 );
 
@@ -39,7 +39,9 @@ const ENDING_DIGITS = /\b(?:ending(?:\s+in)?|ends(?:\s+in)?|last\s+(?:four|4)(?:
 // (1703311846), and digit groups (4821 7730 5512).
 const ALNUM_CODE = /(?<![\w.\-/*:])#?(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w\-*]|\.\d|:\d)/g;
 const DIGIT_RUN = /(?<![\w.,\-/])\d{7,}(?![\w,\-/]|\.\d)/g;
-const HYPHENATED_DIGITS = /(?<![\w.,\-/])\d{2,6}(?:[-/]\d{2,9}){1,3}(?:-[A-Z]{1,3})?(?![\w\-/]|\.\d)/g;
+const HYPHENATED_DIGITS = /(?<![\w.,\-/])\d{2,10}(?:[-/]\d{2,9}){1,3}(?:-[A-Z]{1,3})?(?![\w\-/]|\.\d)/g;
+// UK number plates (KX19 RFD): distinctive enough to need no label.
+const UK_PLATE = /\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b/g;
 const SPACED_DIGITS = /(?<![\w.,\-/])\d{3,5}(?:\s\d{3,5}){2,3}(?![\w\-/]|\.\d)/g;
 
 function digits(s: string): number {
@@ -56,7 +58,7 @@ function isClinicalCodeShape(s: string): boolean {
 }
 
 function isDateShape(s: string): boolean {
-  return /^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}$/.test(s) || /^\d{1,2}\/\d{4}$/.test(s);
+  return /^\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})$/.test(s) || /^\d{4}-\d{1,2}-\d{1,2}$/.test(s) || /^\d{1,2}\/\d{4}$/.test(s);
 }
 
 function trimValue(value: string): string {
@@ -86,7 +88,7 @@ export function findIdentifiers(text: string): Candidate[] {
     LABELLED_ID.lastIndex = Math.max(LABELLED_ID.lastIndex, end);
   }
 
-  for (const re of [SSN, ALNUM_CODE, DIGIT_RUN, HYPHENATED_DIGITS, SPACED_DIGITS]) {
+  for (const re of [SSN, ALNUM_CODE, DIGIT_RUN, HYPHENATED_DIGITS, SPACED_DIGITS, UK_PLATE]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const value = m[0].startsWith('#') ? m[0].slice(1) : m[0];

@@ -3,7 +3,7 @@ import { isEnglishWord, lexicons } from './lexicons.js';
 import { adjacent, isSentenceStart, type Token } from './tokens.js';
 
 const TITLES = new Set(
-  'mr mrs ms miss mx dr doctor prof professor sr sra srta señor señora mme mlle herr frau lola lolo aunty auntie uncle chief pastor rev reverend sir dame lady lord nurse'.split(' '),
+  'mr mrs ms miss mx dr doctor prof professor sr sra srta señor señora mme mlle herr frau lola lolo aunty auntie uncle chief pastor rev reverend sir dame lady lord nurse malam alhaji alhaja mallam baba mama sheikh'.split(' '),
 );
 
 const RELATIONS = new Set(
@@ -12,7 +12,7 @@ const RELATIONS = new Set(
     'grandma grandmother granny gran nan nana nephew niece aunt auntie aunty uncle cousin fiancé fiancée fiance fiancee boyfriend girlfriend friend neighbour neighbor ' +
     'carer caregiver stepson stepdaughter stepmother stepfather stepmum stepdad twin sibling baby child kid boy girl patient pt landlord landlady boss employer flatmate ' +
     'roommate housemate widow widower ex-wife ex-husband daughter-in-law son-in-law mother-in-law father-in-law sister-in-law brother-in-law godson goddaughter ' +
-    'called named nicknamed aka gp'
+    'twins sons daughters kids children parents siblings grandchildren grandsons granddaughters brothers sisters called named nicknamed aka gp'
   ).split(' '),
 );
 // "calls him X", "known as X", "goes by X"
@@ -25,9 +25,19 @@ const NOT_A_PERSON = new Set(
   ),
 );
 
+// Relations that say who a person is to the patient; a capitalised word after them is a name even
+// when it is also a word ("daughter Rose", "son Mark"). Not "patient", "child" or "boy": a heading
+// may follow those.
+const FAMILY_RELATIONS = new Set([...RELATIONS].filter((r) => !/^(?:patient|pt|baby|child|kid|boy|girl|called|named|nicknamed|aka|gp)$/.test(r)));
+
+// Two or three capitals after "pt" are initials unless they are a label or a diagnosis.
+const NOT_PATIENT_INITIALS = new Set('ID MRN DOB SSN UR URN NHS CHI MBI AF MI PE DM HF RA MS CP ED UK US OK NO IV PO HR BP IN ON IS TO AT'.split(' '));
+
+const CONTRACTION = /['’](?:m|ve|d|ll|re|t|s)$/i;
+
 // A proper noun followed by one of these names a disease, sign or score, not a person.
 const EPONYM_NOUN =
-  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype)\b/i;
+  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
 
 // Dotted initials that are abbreviations instead.
 const NOT_INITIALS = new Set(['U.S.', 'U.K.', 'D.O.B.', 'A.M.', 'P.M.', 'N.B.', 'P.S.', 'R.N.', 'M.D.', 'B.S.', 'E.R.', 'I.V.', 'P.O.', 'O.D.', 'B.D.', 'Q.D.', 'T.D.S.', 'D.C.', 'I.D.', 'U.N.', 'E.U.', 'L.A.', 'N.Y.', 'S.O.B.', 'C.O.', 'R.I.P.', 'A.K.A.']);
@@ -48,11 +58,13 @@ function followsEponymNoun(text: string, token: Token): boolean {
 /** A capitalised word that is a name and nothing else a clinician would write. */
 function isUnambiguousName(word: string): boolean {
   const lex = lexicons();
-  if (word.length < 3 || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word)) return false;
+  if (word.length < 3 || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word) || CONTRACTION.test(word)) return false;
   if (isEnglishWord(word)) return false;
-  if (lex.personNames.has(word) || lex.firstNames.has(word)) return true;
   const parts = word.split('-');
-  return parts.length > 1 && parts.every((p) => lex.personNames.has(p) && !isEnglishWord(p));
+  if (parts.length > 1) {
+    return parts.every((p) => lex.personNames.has(p) && !lex.eponyms.has(p) && !lex.places.has(p) && !isEnglishWord(p));
+  }
+  return lex.personNames.has(word) || lex.firstNames.has(word);
 }
 
 /** A word after a title or a relation: any capitalised word that is not clearly something else. */
@@ -65,7 +77,7 @@ function isCuedName(token: Token, allowLowerCase: boolean): boolean {
     return !isEnglishWord(word) || lex.firstNames.has(word) || lex.personNames.has(word);
   }
   if (!allowLowerCase) return false;
-  return lex.personNames.has(capitalise(word)) && !isEnglishWord(word);
+  return lex.personNames.has(capitalise(word));
 }
 
 function isInitial(text: string, token: Token): boolean {
@@ -106,7 +118,9 @@ function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
     // "Nurse", "Chief", "Lady" and "Lord" are common nouns unless capitalised.
     if (/^(?:nurse|chief|lady|lord|sir|uncle|aunty|auntie|doctor)$/.test(title.word)) continue;
     const lowerCaseTitle = !title.capitalised;
-    if (!(isInitial(text, first) || isCuedName(first, lowerCaseTitle))) continue;
+    if (NOT_A_PERSON.has(first.word)) continue;
+    const particle = /^(?:Ó|O|Mac|Mc|Ní|Ni|Nic|Van|Von|De|Da|Di|Du|Le|La|Al|El)$/.test(first.word) && tokens[i + 2]?.capitalised;
+    if (!(isInitial(text, first) || particle || isCuedName(first, lowerCaseTitle))) continue;
     if (lexicons().eponyms.has(`${title.word} ${first.word}`)) continue;
     const { end, last } = extendName(text, tokens, i + 1, 3);
     out.push({ start: first.start, end, type: 'NAME' });
@@ -126,19 +140,31 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     const inParens = gap.includes('(') && text[candidate.end] === ')';
     const cuedStrongly = inParens || SPEECH_AFTER.test(text.slice(candidate.end, candidate.end + 14)) || namingPhrase;
     if (cueWord === 'pt' || cueWord === 'patient') {
-      const initials = /^\p{Lu}{2,3}$/u.test(candidate.word) && /^\s*[,(:)]/.test(text.slice(candidate.end, candidate.end + 3));
+      const initials =
+        /^\p{Lu}{2,3}$/u.test(candidate.word) && !NOT_PATIENT_INITIALS.has(candidate.word) && /^\s*[,(:)]/.test(text.slice(candidate.end, candidate.end + 3));
       if (initials) {
         out.push({ start: candidate.start, end: candidate.end, type: 'NAME' });
         continue;
       }
     }
-    if (!isCuedName(candidate, cuedStrongly || !isEnglishWord(candidate.word))) continue;
-    if (candidate.capitalised && isEnglishWord(candidate.word) && !lexicons().firstNames.has(candidate.word)) continue;
+    const family = FAMILY_RELATIONS.has(cueWord) && /^\s+$|\($/.test(gap.trim() === '' ? ' ' : gap.trim());
+    if (!isCuedName(candidate, true)) {
+      if (!(family && candidate.capitalised && !candidate.acronym && !lexicons().regions.has(candidate.word) && !MONTHS.has(candidate.word))) continue;
+    }
+    if (candidate.capitalised && isEnglishWord(candidate.word) && !lexicons().firstNames.has(candidate.word) && !family) continue;
     if (!candidate.capitalised && isEnglishWord(candidate.word) && !cuedStrongly) continue;
     if (followsEponymNoun(text, candidate) && !candidate.possessive) continue;
     const { end, last } = extendName(text, tokens, i + 1, 3);
     out.push({ start: candidate.start, end, type: 'NAME' });
     i = last;
+    // "Ivy and Iris", "Chukwuemeka and sister Blessing"
+    const and = tokens[i + 1];
+    const partner = tokens[i + 2];
+    if (and?.word === 'and' && partner?.capitalised && !partner.acronym && adjacent(text, tokens[i]!, and) && adjacent(text, and, partner) && isCuedName(partner, false)) {
+      const more = extendName(text, tokens, i + 2, 3);
+      out.push({ start: partner.start, end: more.end, type: 'NAME' });
+      i = more.last;
+    }
   }
 }
 
@@ -152,13 +178,15 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
     if (!initial) {
       if (!second.capitalised || second.acronym || !adjacent(text, first, second)) continue;
       if (NOT_A_PERSON.has(second.word) || lex.regions.has(second.word) || MONTHS.has(second.word)) continue;
-      const secondIsName = isUnambiguousName(second.word) || (!isEnglishWord(second.word) && second.word.length > 2);
-      const firstIsName = !isEnglishWord(first.word);
-      if (!secondIsName && !(firstIsName && lex.personNames.has(second.word))) continue;
+      const secondIsName = isUnambiguousName(second.word) || lex.personNames.has(second.word) || (!isEnglishWord(second.word) && second.word.length > 2);
+      if (!secondIsName || /^(?:Hospital|Clinic|Street|Road|Avenue|County|Health|Medical|Centre|Center|University|School|Syndrome|Disease)$/.test(second.word)) continue;
+      if (isEnglishWord(first.word) && isEnglishWord(second.word) && !lex.personNames.has(second.word)) continue;
     }
     const { end, last } = extendName(text, tokens, i, 3);
     const phrase = text.slice(first.start, end);
-    if (lex.eponyms.has(phrase) || lex.eponyms.has(`${first.word} ${second.word}`) || followsEponymNoun(text, tokens[last]!)) continue;
+    const before = tokens[i - 1];
+    const withBefore = before && adjacent(text, before, first) ? `${before.word} ${first.word} ${second.word}` : '';
+    if (lex.eponyms.has(phrase) || lex.eponyms.has(`${first.word} ${second.word}`) || lex.eponyms.has(withBefore) || followsEponymNoun(text, tokens[last]!)) continue;
     out.push({ start: first.start, end, type: 'NAME' });
     i = last;
   }
@@ -171,8 +199,11 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
     const ageSexAfter = AGE_SEX_AFTER.test(text.slice(token.end, token.end + 16));
     const ageSexBefore = AGE_SEX_BEFORE.test(text.slice(Math.max(0, token.start - 10), token.start));
     const unambiguous = isUnambiguousName(token.word);
-    const cuedByAge = (ageSexAfter || ageSexBefore) && lexicons().firstNames.has(token.word) && !lexicons().eponyms.has(token.word);
-    if (!unambiguous && !cuedByAge) continue;
+    const lex = lexicons();
+    const plausible = (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) && !lex.eponyms.has(token.word) && !lex.regions.has(token.word) && !MONTHS.has(token.word) && !CONTRACTION.test(token.word) && token.word.length > 2;
+    const speaks = !isEnglishWord(token.word) && SPEECH_AFTER.test(text.slice(token.end, token.end + 14)) && !/^\s*\)/.test(text.slice(token.end, token.end + 3));
+    const cuedByContext = (ageSexAfter || ageSexBefore || speaks) && plausible;
+    if (!unambiguous && !cuedByContext) continue;
     if (followsEponymNoun(text, token)) continue;
     // "Parkinson-Wolff", "Glasgow-Blatchford": a hyphen to another capitalised word makes an eponym.
     if (/^-\p{Lu}/u.test(text.slice(token.end, token.end + 2))) continue;

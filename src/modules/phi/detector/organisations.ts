@@ -40,7 +40,7 @@ const GENERIC_UNIT_WORDS = new Set(
 
 // Cited as a source, not a place of care: "the Mayo Clinic page", "per Johns Hopkins ABX Guide".
 const SOURCE_AFTER = /^['’]?s?\s*(?:own\s+)?(?:\w+\s+)?(?:page|website|site|guidance|guide|guidelines?|handbook|manual|protocol|calculator|app|leaflet|article|review|library|criteria|proceedings|formulary|abx)\b/i;
-const SOURCE_BEFORE = /\b(?:per|according to|see|from the|cf\.?|via|in the)\s+(?:the\s+)?$/i;
+const SOURCE_BEFORE = /\b(?:per|according to|see|from the|cf\.?|via|in the|(?:recommendations?|guidance|guidelines?|advice|data|protocols?|criteria|papers?|stud(?:y|ies)|reviews?|articles?|resources?|experts?)\s+(?:from|by|of|at))\s+(?:the\s+)?$/i;
 
 function isGenericPhrase(phrase: string): boolean {
   const words = phrase.toLowerCase().replace(/['’]s\b/g, "'s").split(/\s+/).filter(Boolean);
@@ -95,7 +95,8 @@ export function findOrganisations(text: string): Candidate[] {
   PLACE_PLUS_FACILITY.lastIndex = 0;
   for (let m = PLACE_PLUS_FACILITY.exec(text); m; m = PLACE_PLUS_FACILITY.exec(text)) {
     const phrase = m[1]!;
-    if (isGenericPhrase(phrase) || phrase.split(/\s+/).every((w) => isEnglishWord(w))) continue;
+    const words = phrase.split(/\s+/);
+    if (isGenericPhrase(phrase) || words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w))) continue;
     if (lex.regions.has(phrase)) continue;
     push(m.index, m.index + m[0].length);
   }

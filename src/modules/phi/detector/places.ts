@@ -36,7 +36,7 @@ const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b`);
 
 // Words after a place name that make it the name of a disease, score or source instead.
 const CLINICAL_NOUN =
-  /^[\s-]*(?:criteria|criterion|score|scores|rule|rules|classification|grade|grading|guidelines?|definition|fever|virus|disease|sign|syndrome|handbook|type|scale|protocol|consensus|study|trial|regimen|staging|system|formula|equation|questionnaire|index|tube|shunt|splint|procedure|operation|repair|technique|manoeuvre|maneuver|position|method|convention|declaration|mole|encephalitis|flu|strain|variant|model|cocktail|line|solution|agreement|approach|class)\b/i;
+  /^(?:['’]s?)?[\s-]*(?:criteria|criterion|score|scores|rule|rules|classification|grade|grading|guidelines?|definition|fever|virus|disease|sign|syndrome|handbook|type|scale|protocol|consensus|study|trial|regimen|staging|system|formula|equation|questionnaire|index|tube|shunt|splint|procedure|operation|repair|technique|manoeuvre|maneuver|position|method|convention|declaration|mole|encephalitis|flu|chorea|pain|pouch|shunt|strain|variant|model|cocktail|line|solution|agreement|approach|class)\b/i;
 
 // Before a word that is also a common word or a person's name, a place needs one of these.
 const LOCATIVE_CUE =
@@ -52,6 +52,7 @@ function regexCandidates(text: string): Candidate[] {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const span = m[0].replace(/[\s,.]+$/, '');
+      if (lexicons().eponyms.has(span) || CLINICAL_NOUN.test(text.slice(m.index + span.length, m.index + span.length + 30))) continue;
       out.push({ start: m.index, end: m.index + span.length, type: 'LOCATION' });
     }
   }
@@ -73,6 +74,13 @@ function isAmbiguousPlace(phrase: string, words: string[]): boolean {
 }
 
 const MAX_PLACE_WORDS = 4;
+
+// "Canadian Syncope Risk Score": the text after the whole run of capitalised words.
+function afterCapitalisedRun(text: string, tokens: Token[], last: number): string {
+  let j = last;
+  while (j + 1 < tokens.length && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!)) j++;
+  return text.slice(tokens[j]!.end, tokens[j]!.end + 40);
+}
 
 function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
   const lex = lexicons();
@@ -96,15 +104,14 @@ function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
     const placeWords = words.slice(0, match.last - i + 1);
     const placePhrase = placeWords.join(' ');
     const after = text.slice(match.end, match.end + 40);
-    if (CLINICAL_NOUN.test(after)) continue;
+    if (CLINICAL_NOUN.test(after) || CLINICAL_NOUN.test(afterCapitalisedRun(text, tokens, match.last))) continue;
     // "Glasgow-Blatchford", "Boston Scientific": part of a longer proper name.
     if (/^-\p{Lu}/u.test(after)) continue;
     const next = tokens[match.last + 1];
     const ambiguous = isAmbiguousPlace(placePhrase, placeWords);
     const hasStateAfter = CITY_BEFORE_STATE.test(after) || (after.startsWith(',') && !!next && lex.regions.has(next.word));
-    if (ambiguous && !hasStateAfter && !endsWithLocativeCue(text, first.start)) {
-      continue;
-    }
+    if (ambiguous && (tokens[match.last]!.possessive || (!hasStateAfter && !endsWithLocativeCue(text, first.start)))) continue;
+    if (lex.eponyms.has(placePhrase) && !hasStateAfter && !STRONG_LOCATIVE.test(text.slice(Math.max(0, first.start - 24), first.start))) continue;
     if (next && next.capitalised && !next.acronym && adjacent(text, tokens[match.last]!, next) && isEnglishWord(next.word) && ambiguous) continue;
     out.push({ start: first.start, end: match.end, type: 'LOCATION' });
     i = match.last;
