@@ -49,6 +49,23 @@ function mergeOverlapping(candidates: Candidate[]): Candidate[] {
   return merged;
 }
 
+// "St. Mary's Hospital in Chicago", "Valley Clinic, Boston": a place of care and its town are one
+// finding, so the author sees one highlight.
+const JOINS_PLACES = /^(?:,\s*|\s+in\s+)$/;
+
+function joinPlaceOfCare(text: string, spans: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const span of spans) {
+    const last = out[out.length - 1];
+    if (last && (last.type === 'OTHER' || last.type === 'LOCATION') && span.type === 'LOCATION' && JOINS_PLACES.test(text.slice(last.end, span.start))) {
+      last.end = span.end;
+    } else {
+      out.push({ ...span });
+    }
+  }
+  return out;
+}
+
 function trimmed(text: string, c: Candidate): Candidate | undefined {
   let { start, end } = c;
   while (start < end && /\s/.test(text[start]!)) start++;
@@ -77,7 +94,7 @@ export function detectPhi(text: string): PhiFinding[] {
     ...findNames(text, tokens),
   ].filter((c) => !shielded.some((s) => overlaps(s, c)));
   const findings: PhiFinding[] = [];
-  for (const c of mergeOverlapping(candidates)) {
+  for (const c of joinPlaceOfCare(text, mergeOverlapping(candidates))) {
     const t = trimmed(text, c);
     if (t) findings.push({ ...t, text: text.slice(t.start, t.end) });
   }

@@ -17,7 +17,7 @@ const MONTH_NAME_DATE = new RegExp(
     // 14 Mar, 4th of July, 9 Sept 2021, 14-Mar-2024
     `\\b${DAY}(?:\\s+of)?[\\s.-]+${MONTH}\\b\\.?(?:(?:[\\s,-]+(?:19|20)\\d{2})|\\s+'\\d{2})?`,
     // April 12, 2023; March 14th; Jan 2
-    `\\b${MONTH}\\.?\\s+${DAY}\\b${NOT_A_UNIT}(?:,?\\s+(?:19|20)\\d{2}\\b)?`,
+    `\\b${MONTH}\\.?\\s+${DAY}\\b${NOT_A_UNIT}(?:,?\\s+(?:19|20)\\d{2}\\b|,?\\s+'\\d{2}\\b)?`,
     // Feb 2019, Mar '24
     `\\b${MONTH}\\.?,?\\s+(?:(?:19|20)\\d{2}\\b|'\\d{2}\\b)`,
   ].join('|'),

@@ -32,7 +32,7 @@ const LABELLED_ID = new RegExp(
 const CODE_LABEL = /\b(?:NDC|LOINC|ICD(?:-?1[01])?(?:-CM)?|CPT|HCPCS|SNOMED(?:\s*CT)?|DRG|code|codes|OPCS|ATC|RxNorm|PMID|doi|ISBN|EC|UniProt|rs)\s*:?\s*$/i;
 
 // SSN, full or by its last digits
-const SSN = /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g;
+const SSN = /(?<![\w-])#?\d{3}-\d{2}-\d{4}(?![\w-])/g;
 const ENDING_DIGITS = /\b(?:ending(?:\s+in)?|ends(?:\s+in)?|last\s+(?:four|4)(?:\s+digits)?(?:\s+(?:of\s+)?(?:\w+\s+)?(?:SSN|number))?)\s*:?\s*(\d{3,6})\b/gid;
 
 // Unlabelled: mixed letters and digits (PJN604112S, CY24-08817, 4TQ7-HW2-KN61), long digit runs
@@ -76,7 +76,7 @@ export function findIdentifiers(text: string): Candidate[] {
     const span = m.indices?.[1];
     if (!span) continue;
     const value = trimValue(m[1]!);
-    const start = span[0] + (value.startsWith('#') ? 1 : 0);
+    const start = span[0];
     const end = span[0] + value.length;
     const label = m[0].slice(0, span[0] - m.index).trim();
     const bare = text.slice(start, end);
@@ -91,9 +91,9 @@ export function findIdentifiers(text: string): Candidate[] {
   for (const re of [SSN, ALNUM_CODE, DIGIT_RUN, HYPHENATED_DIGITS, SPACED_DIGITS, UK_PLATE]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const value = m[0].startsWith('#') ? m[0].slice(1) : m[0];
-      const start = m.index + (m[0].length - value.length);
-      if (re === ALNUM_CODE && (value.length < 6 || digits(value) < 4)) continue;
+      const value = m[0];
+      const start = m.index;
+      if (re === ALNUM_CODE && (value.replace('#', '').length < 6 || digits(value) < 4)) continue;
       if (re === HYPHENATED_DIGITS && (digits(value) < 7 || isClinicalCodeShape(value) || isDateShape(value))) continue;
       if (re === SPACED_DIGITS && digits(value) < 10) continue;
       if (isCodeContext(text, start)) continue;

@@ -91,7 +91,10 @@ function extendName(text: string, tokens: Token[], i: number, maxWords: number):
   for (let j = i + 1; j < tokens.length && j <= i + maxWords; j++) {
     const prev = tokens[j - 1]!;
     const token = tokens[j]!;
-    if (!adjacent(text, prev, token) && !(isInitial(text, prev) && /^\.\s+$/.test(text.slice(prev.end, token.start)))) break;
+    const afterInitial = isInitial(text, prev) && /^\.\s+$/.test(text.slice(prev.end, token.start));
+    if (!adjacent(text, prev, token) && !afterInitial) break;
+    // "Dr R. Balasubramanian", but not "Alan K. Just checking".
+    if (afterInitial && isEnglishWord(token.word)) break;
     if (isInitial(text, token)) {
       last = j;
       end = token.end + 1;
@@ -123,7 +126,9 @@ function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
     if (!(isInitial(text, first) || particle || isCuedName(first, lowerCaseTitle))) continue;
     if (lexicons().eponyms.has(`${title.word} ${first.word}`)) continue;
     const { end, last } = extendName(text, tokens, i + 1, 3);
-    out.push({ start: first.start, end, type: 'NAME' });
+    const initialOnly = last === i + 1 && isInitial(text, first);
+    // The title is highlighted with the name: "Dr. Smith" reads as one identifier to the author.
+    out.push({ start: title.start, end: initialOnly ? first.end + 1 : end, type: 'NAME' });
     i = last;
   }
 }
@@ -135,6 +140,7 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     const namingPhrase = NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
     if (!(RELATIONS.has(cueWord) && !cue.possessive) && !namingPhrase) continue;
     const candidate = tokens[i + 1]!;
+    if (TITLES.has(candidate.word.toLowerCase())) continue;
     const gap = text.slice(cue.end, candidate.start);
     if (!namingPhrase && !/^[\s,(:]{1,3}$/.test(gap)) continue;
     const inParens = gap.includes('(') && text[candidate.end] === ')';
@@ -182,7 +188,10 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
       if (!secondIsName || /^(?:Hospital|Clinic|Street|Road|Avenue|County|Health|Medical|Centre|Center|University|School|Syndrome|Disease)$/.test(second.word)) continue;
       if (isEnglishWord(first.word) && isEnglishWord(second.word) && !lex.personNames.has(second.word)) continue;
     }
-    const { end, last } = extendName(text, tokens, i, 3);
+    // The surname is part of the name even when it is also an eponym ("John Smith").
+    const extended = extendName(text, tokens, i + 1, 2);
+    const end = initial ? second.end + 1 : extended.end;
+    const last = initial ? i + 1 : extended.last;
     const phrase = text.slice(first.start, end);
     const before = tokens[i - 1];
     const withBefore = before && adjacent(text, before, first) ? `${before.word} ${first.word} ${second.word}` : '';

@@ -12,11 +12,16 @@ const NAMED_ORG = new RegExp(
 );
 const SAINT_ORG = /\b(?:St\.?|Saint|Mt\.?|Mount)\s+\p{Lu}[\p{L}'’-]*(?:['’]s)?(?:\s+(?:Regional|General|Memorial|Medical|Hospital|Infirmary|Health|Children['’]s|University|Clinic|Centre|Center|Hospice)\b)*/gu;
 const ORG_KEYWORD_FIRST = /\b(?:Kaiser|Federal\s+Medical\s+Cent(?:re|er)|University\s+Hospital|General\s+Hospital|Royal|Sick\s+Kids|Great\s+Ormond\s+Street)(?:\s+(?:of\s+)?\p{Lu}[\p{L}'’-]*){0,3}/gu;
-// Cue verbs for a place of care: "seen at X", "admitted to X", "work-up at X".
+// Care words for a place of care: "seen by Dr Smith at X", "admitted last week to X", "work-up at X".
+const CARE_WORDS =
+  'seen|treated|admitted|evaluated|visited|operated|presented|referred|transferred|followed|follow-up|managed|diagnosed|hospitali[sz]ed|discharged|delivered|scanned|imaged|work-?up|worked\\s+up|tested|biopsied|biopsy|checked|check-up|examined|observed|attends|attended|registered|scheduled|appointment|report|records|notes|came\\s+through|sent|(?:colleagues?|anyone|someone|friends?)|came|visit|admission|stay|spent|surgery|procedure|consult(?:ation)?|care|clinic|physician|doctor|GP|nurse|staff';
+const CAP_PHRASE = "(?:\\p{Lu}[\\p{L}\\p{M}'’.&-]*|[A-Z]{2,})(?:\\s+(?:\\p{Lu}[\\p{L}\\p{M}'’.&-]*|of|and|&))*";
 const CARE_CUE = new RegExp(
-  `\\b(?:seen|treated|admitted|evaluated|visited|operated|presented|referred|transferred|followed|managed|diagnosed|hospitali[sz]ed|discharged|delivered|scanned|imaged|work-?up|worked\\s+up|tested|biopsied|checked|examined|attends|attended|registered|came\\s+through|sent\\s+(?:in\\s+)?from|(?:colleagues?|anyone|someone|friends?)|came|last\\s+visit|visit|admission|stay|spent\\s+[\\w\\s]{1,20}?)\\s+(?:up\\s+|in\\s+|back\\s+)?(?:at|to|from|in|by)\\s+(?:the\\s+|our\\s+)?((?:\\p{Lu}[\\p{L}\\p{M}'’.&-]*|[A-Z]{2,})(?:\\s+(?:\\p{Lu}[\\p{L}\\p{M}'’.&-]*|of|and|&))*)`,
+  `\\b(?:${CARE_WORDS})\\b[^.;?!\\n]{0,40}?\\b(?:at|to|from|in)\\s+(?:the\\s+|our\\s+)?(${CAP_PHRASE})`,
   'gud',
 );
+// "at Westmead", "at Johns Hopkins": a capitalised name after "at" that is not a word, a region or a date.
+const AT_NAME = new RegExp(`\\bat\\s+(?:the\\s+)?(${CAP_PHRASE})`, 'gud');
 
 // Cap phrase + lower-case place of care: "our New York clinic", "the Dallas facility".
 const PLACE_PLUS_FACILITY =
@@ -29,7 +34,7 @@ const GENERIC_UNIT_WORDS = new Set(
     "children's children teaching district community day cottage private public local eye dental sexual health antenatal maternity mental psychiatric rehab rehabilitation " +
     'renal kidney liver lung chest respiratory stroke neuro neurology oncology cancer haematology hematology rheumatology dermatology skin ent ortho orthopaedic orthopedic ' +
     'paediatric pediatric geriatric elderly falls urology gynae gynaecology obstetric fertility ivf travel vaccine vaccination anticoagulation warfarin inr lipid hypertension ' +
-    'tb hiv gum std family medical primary secondary tertiary university regional county city state veterans va military army navy royal national federal rural urban ' +
+    'tb hiv gum std family medical primary secondary tertiary university regional veterans va military army navy rural urban ' +
     'outpatient inpatient walk-in urgent emergency trauma burns spinal transplant dialysis infusion fertility weight obesity bariatric smoking addiction methadone ' +
     'surgical medicine medical internal acute chronic specialist consultant gp nurse-led nurse physio physiotherapy speech hearing audiology vision optometry foot podiatry ' +
     'wound ulcer continence bone osteoporosis thyroid endocrine endocrinology gastro gastroenterology hepatology ibd allergy immunology asthma copd heart-failure lymphoedema ' +
@@ -78,18 +83,21 @@ export function findOrganisations(text: string): Candidate[] {
     }
   }
 
-  CARE_CUE.lastIndex = 0;
-  for (let m = CARE_CUE.exec(text); m; m = CARE_CUE.exec(text)) {
+  for (const re of [CARE_CUE, AT_NAME]) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const span = m.indices?.[1];
     if (!span) continue;
     const phrase = trimOrg(m[1]!);
     const words = phrase.split(/\s+/);
+    if (re === AT_NAME && (words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w) || lex.eponyms.has(w)) || /^\s*\d/.test(text.slice(span[0] + phrase.length)))) continue;
     // "seen at ICU", "admitted to Cardiology", "in March": units, services and dates are not places of care.
     if (isGenericPhrase(phrase)) continue;
     if (words.length === 1 && (isEnglishWord(phrase) || lex.regions.has(phrase) || /^(?:ED|ER|ICU|ITU|HDU|CCU|NICU|PICU|AMU|MAU|OR|OT|A&E|GP|OPD|ENT|MDT|CT|MRI|PET|EEG|ECG|IR|CFS|ERI)$/.test(phrase))) continue;
     if (/^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/.test(phrase)) continue;
     if (lex.regions.has(phrase)) continue;
     push(span[0], span[0] + phrase.length);
+  }
   }
 
   PLACE_PLUS_FACILITY.lastIndex = 0;

@@ -9,7 +9,7 @@ const STREET_SUFFIX =
 const PATTERNS: RegExp[] = [
   // Flat 2, 17 Cobden Terrace; 1187 W Alameda Ave; 2210 Pecan Hollow Dr
   new RegExp(
-    `(?:\\b(?:Flat|Apt|Apartment|Unit|Suite|Ste)\\.?\\s*#?\\w{1,4},?\\s+)?\\b\\d{1,6}[A-Za-z]?,?\\s+(?:[NSEW]\\.?\\s+|(?:North|South|East|West)\\s+)?(?:${CAP}\\s+){0,3}(?:${STREET_SUFFIX})\\b\\.?(?:\\s+(?:Apt|Unit|Suite|#)\\.?\\s*\\w{1,5})?`,
+    `(?:\\b(?:Flat|Apt|Apartment|Unit|Suite|Ste)\\.?\\s*#?\\w{1,4},?\\s+)?\\b\\d{1,6}[A-Za-z]?,?\\s+(?:[NSEW]\\.?\\s+|(?:North|South|East|West)\\s+)?(?:${CAP}\\s+){1,3}(?:${STREET_SUFFIX})\\b\\.?(?:\\s+(?:Apt|Unit|Suite|#)\\.?\\s*\\w{1,5})?`,
     'gu',
   ),
   // Gorse Hill Road (a named road without a number)
@@ -32,7 +32,7 @@ const STATE_CODES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|NSW|VIC|QLD|SA|WA|TAS|NT|ACT|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT';
 const POSTCODE_AFTER_STATE = new RegExp(`\\b(?:${STATE_CODES})\\.?,?\\s+(\\d{4,5}(?:-\\d{4})?)\\b`, 'gd');
 const LABELLED_POSTCODE = /\b(?:ZIP(?:\s*code)?|post\s*code|postal\s+code|PIN(?:\s*code)?)\s*:?\s*(?:is\s+)?(\d{4,6}(?:-\d{4})?)\b/gid;
-const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b`);
+const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b(?!\\s*\\d)`);
 
 // Words after a place name that make it the name of a disease, score or source instead.
 const CLINICAL_NOUN =
@@ -113,7 +113,9 @@ function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
     if (ambiguous && (tokens[match.last]!.possessive || (!hasStateAfter && !endsWithLocativeCue(text, first.start)))) continue;
     if (lex.eponyms.has(placePhrase) && !hasStateAfter && !STRONG_LOCATIVE.test(text.slice(Math.max(0, first.start - 24), first.start))) continue;
     if (next && next.capitalised && !next.acronym && adjacent(text, tokens[match.last]!, next) && isEnglishWord(next.word) && ambiguous) continue;
-    out.push({ start: first.start, end: match.end, type: 'LOCATION' });
+    // "Atlanta, GA": a two-letter state code is how the city is written, so it joins the span.
+    const stateCode = CITY_BEFORE_STATE.exec(after);
+    out.push({ start: first.start, end: match.end + (stateCode ? stateCode[0].length : 0), type: 'LOCATION' });
     i = match.last;
   }
   return out;
