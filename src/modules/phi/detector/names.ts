@@ -179,6 +179,8 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const first = tokens[i]!;
     if (!first.capitalised || first.acronym || first.possessive || !lex.firstNames.has(first.word) || MONTHS.has(first.word)) continue;
+    // "Son Ibrahim", "Dr Patel": the relation or title is not part of the name.
+    if (RELATIONS.has(first.word.toLowerCase()) || TITLES.has(first.word.toLowerCase())) continue;
     const second = tokens[i + 1]!;
     const initial = isInitial(text, second) && adjacent(text, first, second);
     if (!initial) {

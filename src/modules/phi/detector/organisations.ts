@@ -65,6 +65,27 @@ function isSourceCitation(text: string, start: number, end: number): boolean {
   return SOURCE_AFTER.test(text.slice(end, end + 30)) || SOURCE_BEFORE.test(text.slice(Math.max(0, start - 16), start));
 }
 
+const UNIT_ACRONYM = /^(?:ED|ER|ICU|ITU|HDU|CCU|NICU|PICU|AMU|MAU|OR|OT|A&E|GP|OPD|ENT|MDT|CT|MRI|PET|EEG|ECG|IR|CFS|ERI)$/;
+const MONTH_OR_DAY =
+  /^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/;
+
+/**
+ * Whether a capitalised phrase after a care word or "at" names a place of care. Units and
+ * services ("ICU", "Cardiology"), dates and regions do not; after a bare "at" the phrase must
+ * hold a word that is not ordinary English, and must not be a score ("at CFS 5").
+ */
+function isPlaceOfCareName(phrase: string, afterBareAt: boolean, following: string): boolean {
+  const lex = lexicons();
+  const words = phrase.split(/\s+/);
+  if (afterBareAt) {
+    if (words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w) || lex.eponyms.has(w))) return false;
+    if (/^\s*\d/.test(following)) return false;
+  }
+  if (isGenericPhrase(phrase) || lex.regions.has(phrase) || MONTH_OR_DAY.test(phrase)) return false;
+  if (words.length === 1 && (isEnglishWord(phrase) || UNIT_ACRONYM.test(phrase))) return false;
+  return true;
+}
+
 export function findOrganisations(text: string): Candidate[] {
   const lex = lexicons();
   const out: Candidate[] = [];
@@ -84,20 +105,13 @@ export function findOrganisations(text: string): Candidate[] {
   }
 
   for (const re of [CARE_CUE, AT_NAME]) {
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const span = m.indices?.[1];
-    if (!span) continue;
-    const phrase = trimOrg(m[1]!);
-    const words = phrase.split(/\s+/);
-    if (re === AT_NAME && (words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w) || lex.eponyms.has(w)) || /^\s*\d/.test(text.slice(span[0] + phrase.length)))) continue;
-    // "seen at ICU", "admitted to Cardiology", "in March": units, services and dates are not places of care.
-    if (isGenericPhrase(phrase)) continue;
-    if (words.length === 1 && (isEnglishWord(phrase) || lex.regions.has(phrase) || /^(?:ED|ER|ICU|ITU|HDU|CCU|NICU|PICU|AMU|MAU|OR|OT|A&E|GP|OPD|ENT|MDT|CT|MRI|PET|EEG|ECG|IR|CFS|ERI)$/.test(phrase))) continue;
-    if (/^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/.test(phrase)) continue;
-    if (lex.regions.has(phrase)) continue;
-    push(span[0], span[0] + phrase.length);
-  }
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const span = m.indices?.[1];
+      if (!span) continue;
+      const phrase = trimOrg(m[1]!);
+      if (isPlaceOfCareName(phrase, re === AT_NAME, text.slice(span[0] + phrase.length))) push(span[0], span[0] + phrase.length);
+    }
   }
 
   PLACE_PLUS_FACILITY.lastIndex = 0;

@@ -32,7 +32,9 @@ const STATE_CODES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|NSW|VIC|QLD|SA|WA|TAS|NT|ACT|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT';
 const POSTCODE_AFTER_STATE = new RegExp(`\\b(?:${STATE_CODES})\\.?,?\\s+(\\d{4,5}(?:-\\d{4})?)\\b`, 'gd');
 const LABELLED_POSTCODE = /\b(?:ZIP(?:\s*code)?|post\s*code|postal\s+code|PIN(?:\s*code)?)\s*:?\s*(?:is\s+)?(\d{4,6}(?:-\d{4})?)\b/gid;
-const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b(?!\\s*\\d)`);
+const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b`);
+// Before a postcode the state stays out of the span, so the address splits into its parts.
+const STATE_CODE_WITHOUT_POSTCODE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b(?!\\s*\\d)`);
 
 // Words after a place name that make it the name of a disease, score or source instead.
 const CLINICAL_NOUN =
@@ -114,7 +116,7 @@ function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
     if (lex.eponyms.has(placePhrase) && !hasStateAfter && !STRONG_LOCATIVE.test(text.slice(Math.max(0, first.start - 24), first.start))) continue;
     if (next && next.capitalised && !next.acronym && adjacent(text, tokens[match.last]!, next) && isEnglishWord(next.word) && ambiguous) continue;
     // "Atlanta, GA": a two-letter state code is how the city is written, so it joins the span.
-    const stateCode = CITY_BEFORE_STATE.exec(after);
+    const stateCode = STATE_CODE_WITHOUT_POSTCODE.exec(after);
     out.push({ start: first.start, end: match.end + (stateCode ? stateCode[0].length : 0), type: 'LOCATION' });
     i = match.last;
   }
