@@ -31,10 +31,13 @@ const PATTERNS: RegExp[] = [
   new RegExp(`\\b(${AGE_NUMBER})(?:st|nd|rd|th)\\s+birthday\\b`, 'gi'),
 ];
 
+// The age is capture group 1; the `d` flag gives its offsets.
+const WITH_INDICES = PATTERNS.map((p) => new RegExp(p.source, `${p.flags}d`));
+
 export function findAges(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const pattern of PATTERNS) {
-    const re = new RegExp(pattern.source, `${pattern.flags}d`);
+  for (const re of WITH_INDICES) {
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const span = m.indices?.[1];
       if (span) out.push({ start: span[0], end: span[1], type: 'AGE' });

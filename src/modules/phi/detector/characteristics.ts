@@ -32,10 +32,13 @@ const PATTERNS: RegExp[] = [
 // The poster describing themself is not a patient characteristic.
 const FIRST_PERSON_BEFORE = /\b(?:I['’]m|I\s+am|as|I\s+was|I['’]ve\s+been|me)\s+(?:the\s+|a\s+|an\s+)?$/i;
 
+// A capture group, where a pattern has one, is the identifying part; the `d` flag gives its offsets.
+const WITH_INDICES = PATTERNS.map((p) => new RegExp(p.source, `${p.flags.replace('d', '')}d`));
+
 export function findCharacteristics(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const pattern of PATTERNS) {
-    const re = new RegExp(pattern.source, `${pattern.flags.replace('d', '')}d`);
+  for (const re of WITH_INDICES) {
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const group = m.indices?.[1];
       let [start, end] = group ?? [m.index, m.index + m[0].length];

@@ -26,6 +26,9 @@ function digitCount(s: string): number {
 export function findContacts(text: string): Candidate[] {
   const out: Candidate[] = [];
   for (const re of [EMAIL, OBFUSCATED_EMAIL, SPELLED_EMAIL]) {
+    // The obfuscated shapes start with "any word", so look for their "at" first.
+    if (re === OBFUSCATED_EMAIL && !/[[(]\s*at\s*[\])]/i.test(text)) continue;
+    if (re === SPELLED_EMAIL && !/\sdot\s/i.test(text)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       out.push({ start: m.index, end: m.index + m[0].length, type: 'CONTACT' });

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { WordList } from './word-list.js';
 
 // src/modules/phi/detector and dist/modules/phi/detector sit at the same depth below the package
 // root, so one relative URL finds data/phi from both the TypeScript sources and the build.
 const DATA_DIR = new URL('../../../../data/phi/', import.meta.url);
+
+function readWordList(file: string): WordList {
+  return WordList.parse(readFileSync(new URL(file, DATA_DIR), 'utf8'));
+}
 
 function readList(file: string): string[] {
   return readFileSync(new URL(file, DATA_DIR), 'utf8')
@@ -13,13 +18,13 @@ function readList(file: string): string[] {
 
 export interface Lexicons {
   /** Given names, as written (capitalised). */
-  firstNames: Set<string>;
+  firstNames: WordList;
   /** Given names and surnames, as written. */
-  personNames: Set<string>;
+  personNames: WordList;
   /** Lower-case English words: a name or place that is also a word needs context. */
-  englishWords: Set<string>;
+  englishWords: WordList;
   /** Cities, towns, suburbs, counties and districts (one or more words). */
-  places: Set<string>;
+  places: WordList;
   /** States, provinces and countries: never PHI on their own. */
   regions: Set<string>;
   /** Eponyms and other proper nouns used as clinical terms (one or more words). */
@@ -30,13 +35,13 @@ export interface Lexicons {
 
 let cached: Lexicons | undefined;
 
-/** Loads the word lists once, on first use (about 100 ms). */
+/** Loads the word lists once, on first use. */
 export function lexicons(): Lexicons {
   cached ??= {
-    firstNames: new Set(readList('first-names.txt')),
-    personNames: new Set(readList('person-names.txt')),
-    englishWords: new Set(readList('english-words.txt')),
-    places: new Set(readList('places.txt')),
+    firstNames: readWordList('first-names.txt'),
+    personNames: readWordList('person-names.txt'),
+    englishWords: readWordList('english-words.txt'),
+    places: readWordList('places.txt'),
     regions: new Set(readList('regions.txt')),
     eponyms: new Set(readList('eponyms.txt')),
     referenceDomains: readList('reference-domains.txt'),
@@ -44,6 +49,16 @@ export function lexicons(): Lexicons {
   return cached;
 }
 
+// Words recur across a post and across rules; remembering answers saves lower-casing each time.
+const englishCache = new Map<string, boolean>();
+const ENGLISH_CACHE_LIMIT = 50_000;
+
 export function isEnglishWord(word: string): boolean {
-  return lexicons().englishWords.has(word.toLowerCase());
+  let answer = englishCache.get(word);
+  if (answer === undefined) {
+    answer = lexicons().englishWords.has(word.toLowerCase());
+    if (englishCache.size >= ENGLISH_CACHE_LIMIT) englishCache.clear();
+    englishCache.set(word, answer);
+  }
+  return answer;
 }

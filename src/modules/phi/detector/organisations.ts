@@ -1,15 +1,15 @@
 import type { Candidate } from './finding.js';
+import { phrasesEndingIn } from './keyword-phrases.js';
 import { isEnglishWord, lexicons } from './lexicons.js';
 
 const CAP_WORD = "(?:\\p{Lu}[\\p{L}\\p{M}'’.-]*|&|and|of|for|the|de|la|del)";
 const ORG_KEYWORD =
   "Hospitals?|Clinic|Clinics|Medical\\s+Cent(?:er|re)|Health\\s+Cent(?:er|re)|Health\\s+Clinic|Healthcare|Health\\s+System|Health\\s+Services|Infirmary|Surgery|Practice|Care\\s+Home|Nursing\\s+Home|Care\\s+Cent(?:er|re)|Hospice|Sanatorium|School|Primary|Academy|College|University|Institute|Memorial|Regional|Medical\\s+Group|Trust|Rehab(?:ilitation)?(?:\\s+Cent(?:er|re))?|Cancer\\s+Cent(?:er|re)|Dialysis\\s+(?:Unit|Cent(?:er|re))|Children['’]s|Maternity|Polyclinic|Dispensary|Pharmacy|Laborator(?:y|ies)|Imaging|Radiology|Urgent\\s+Care|Walk-in\\s+Cent(?:er|re)|Elementary|High\\s+School|Middle\\s+School|Kindergarten|Nursery|Daycare|Church|Mosque|Temple|Prison|Correctional\\s+(?:Facility|Center)|Jail|Shelter|Mission";
 
-// Named organisation: capitalised words ending in a keyword, or a keyword followed by a place.
-const NAMED_ORG = new RegExp(
-  `(?<![\\p{L}'’])(?:${CAP_WORD}\\s+){0,5}?\\p{Lu}[\\p{L}\\p{M}'’.-]*\\s+(?:${ORG_KEYWORD})\\b(?:\\s+(?:of\\s+)?\\p{Lu}[\\p{L}\\p{M}'’-]*(?:\\s+\\p{Lu}[\\p{L}\\p{M}'’-]*)?)?`,
-  'gu',
-);
+// Named organisation: capitalised words ending in a keyword, optionally followed by its place.
+const ORG_KEYWORD_RE = new RegExp(`\\b(?:${ORG_KEYWORD})\\b`, 'gu');
+const ORG_NAME_BEFORE = new RegExp(`(?<![\\p{L}'’])(?:${CAP_WORD}\\s+){0,5}?\\p{Lu}[\\p{L}\\p{M}'’.-]*\\s+$`, 'u');
+const ORG_PLACE_AFTER = /\s+(?:of\s+)?\p{Lu}[\p{L}\p{M}'’-]*(?:\s+\p{Lu}[\p{L}\p{M}'’-]*)?/uy;
 const SAINT_ORG = /\b(?:St\.?|Saint|Mt\.?|Mount)\s+\p{Lu}[\p{L}'’-]*(?:['’]s)?(?:\s+(?:Regional|General|Memorial|Medical|Hospital|Infirmary|Health|Children['’]s|University|Clinic|Centre|Center|Hospice)\b)*/gu;
 const ORG_KEYWORD_FIRST = /\b(?:Kaiser|Federal\s+Medical\s+Cent(?:re|er)|University\s+Hospital|General\s+Hospital|Royal|Sick\s+Kids|Great\s+Ormond\s+Street)(?:\s+(?:of\s+)?\p{Lu}[\p{L}'’-]*){0,3}/gu;
 // Care words for a place of care: "seen by Dr Smith at X", "admitted last week to X", "work-up at X".
@@ -24,8 +24,8 @@ const CARE_CUE = new RegExp(
 const AT_NAME = new RegExp(`\\bat\\s+(?:the\\s+)?(${CAP_PHRASE})`, 'gud');
 
 // Cap phrase + lower-case place of care: "our New York clinic", "the Dallas facility".
-const PLACE_PLUS_FACILITY =
-  /\b((?:\p{Lu}[\p{L}'’.-]*\s+){0,2}\p{Lu}[\p{L}'’.-]*)\s+(?:clinic|hospital|facility|office|practice|surgery|centre|center|health\s+cent(?:er|re)|medical\s+cent(?:er|re)|location|branch|campus|site)\b/gu;
+const FACILITY_NOUN = /\b(?:clinic|hospital|facility|office|practice|surgery|centre|center|health\s+cent(?:er|re)|medical\s+cent(?:er|re)|location|branch|campus|site)\b/g;
+const PLACE_BEFORE_FACILITY = /(?<![\p{L}'’])(?:\p{Lu}[\p{L}'’.-]*\s+){0,2}\p{Lu}[\p{L}'’.-]*\s+$/u;
 
 // Generic units and services: "Memory Clinic", "General Surgery", "Children's Hospital" alone.
 const GENERIC_UNIT_WORDS = new Set(
@@ -95,12 +95,17 @@ export function findOrganisations(text: string): Candidate[] {
     out.push({ start, end, type: 'OTHER' });
   };
 
-  for (const re of [NAMED_ORG, SAINT_ORG, ORG_KEYWORD_FIRST]) {
+  for (const org of phrasesEndingIn(text, ORG_KEYWORD_RE, ORG_NAME_BEFORE)) {
+    if (isGenericPhrase(text.slice(org.start, org.keywordStart).trim())) continue;
+    ORG_PLACE_AFTER.lastIndex = org.end;
+    const place = ORG_PLACE_AFTER.exec(text);
+    const end = place ? org.end + place[0].length : org.end;
+    push(org.start, org.start + trimOrg(text.slice(org.start, end)).length);
+  }
+  for (const re of [SAINT_ORG, ORG_KEYWORD_FIRST]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const phrase = trimOrg(m[0]);
-      if (re === NAMED_ORG && isGenericPhrase(phrase.replace(new RegExp(`\\s+(?:${ORG_KEYWORD})\\b.*$`, 'u'), ''))) continue;
-      push(m.index, m.index + phrase.length);
+      push(m.index, m.index + trimOrg(m[0]).length);
     }
   }
 
@@ -114,13 +119,12 @@ export function findOrganisations(text: string): Candidate[] {
     }
   }
 
-  PLACE_PLUS_FACILITY.lastIndex = 0;
-  for (let m = PLACE_PLUS_FACILITY.exec(text); m; m = PLACE_PLUS_FACILITY.exec(text)) {
-    const phrase = m[1]!;
+  for (const facility of phrasesEndingIn(text, FACILITY_NOUN, PLACE_BEFORE_FACILITY)) {
+    const phrase = text.slice(facility.start, facility.keywordStart).trim();
     const words = phrase.split(/\s+/);
     if (isGenericPhrase(phrase) || words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w))) continue;
     if (lex.regions.has(phrase)) continue;
-    push(m.index, m.index + m[0].length);
+    push(facility.start, facility.end);
   }
   return out;
 }

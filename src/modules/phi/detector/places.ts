@@ -1,4 +1,5 @@
 import type { Candidate } from './finding.js';
+import { phrasesEndingIn } from './keyword-phrases.js';
 import { isEnglishWord, lexicons } from './lexicons.js';
 import { adjacent, gapBefore, type Token } from './tokens.js';
 
@@ -12,8 +13,6 @@ const PATTERNS: RegExp[] = [
     `(?:\\b(?:Flat|Apt|Apartment|Unit|Suite|Ste)\\.?\\s*#?\\w{1,4},?\\s+)?\\b\\d{1,6}[A-Za-z]?,?\\s+(?:[NSEW]\\.?\\s+|(?:North|South|East|West)\\s+)?(?:${CAP}\\s+){1,3}(?:${STREET_SUFFIX})\\b\\.?(?:\\s+(?:Apt|Unit|Suite|#)\\.?\\s*\\w{1,5})?`,
     'gu',
   ),
-  // Gorse Hill Road (a named road without a number)
-  new RegExp(`\\b(?:${CAP}\\s+){1,3}(?:Street|Road|Avenue|Lane|Drive|Terrace|Boulevard|Crescent|Highway)\\b`, 'gu'),
   /\bP\.?\s?O\.?\s+Box\s+\d+\b/gi,
   /\b(?:Route|Highway|Hwy|Interstate|State\s+Route)\s+\d{1,4}\b|\bI-\d{1,3}\b/g,
   // UK and Canadian postcodes
@@ -21,11 +20,12 @@ const PATTERNS: RegExp[] = [
   /\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b/g,
   // Lake Nokomis, Mount Vernon; Cuyahoga County, New Forest
   new RegExp(`\\b(?:Lake|Loch|Mount|Mt\\.?|Fort|Port|Cape|Isle of)\\s+${CAP}(?:\\s+${CAP})?`, 'gu'),
-  new RegExp(
-    `\\b(?:${CAP}\\s+){1,3}(?:County|Parish|Borough|Township|District|Beach|Forest|Heights|Reservation|Reserve|Valley|Village|Estate|Island|Bay|Springs|Falls|Canyon)\\b(?!\\s+(?:fever|virus|disease|score|criteria))`,
-    'gu',
-  ),
 ];
+
+// Gorse Hill Road (a named road without a number); Cuyahoga County, New Forest
+const NAMED_ROAD = /\b(?:Street|Road|Avenue|Lane|Drive|Terrace|Boulevard|Crescent|Highway)\b/g;
+const NAMED_AREA = /\b(?:County|Parish|Borough|Township|District|Beach|Forest|Heights|Reservation|Reserve|Valley|Village|Estate|Island|Bay|Springs|Falls|Canyon)\b(?!\s+(?:fever|virus|disease|score|criteria))/g;
+const CAPITALISED_WORDS_BEFORE = new RegExp(`(?<![\\p{L}'’])(?:${CAP}\\s+){1,3}$`, 'u');
 
 // US ZIP, Australian postcode or Indian PIN after a state, or after its own label.
 const STATE_CODES =
@@ -56,6 +56,13 @@ function regexCandidates(text: string): Candidate[] {
       const span = m[0].replace(/[\s,.]+$/, '');
       if (lexicons().eponyms.has(span) || CLINICAL_NOUN.test(text.slice(m.index + span.length, m.index + span.length + 30))) continue;
       out.push({ start: m.index, end: m.index + span.length, type: 'LOCATION' });
+    }
+  }
+  for (const keyword of [NAMED_ROAD, NAMED_AREA]) {
+    for (const phrase of phrasesEndingIn(text, keyword, CAPITALISED_WORDS_BEFORE)) {
+      const words = text.slice(phrase.start, phrase.end);
+      if (lexicons().eponyms.has(words) || CLINICAL_NOUN.test(text.slice(phrase.end, phrase.end + 30))) continue;
+      out.push({ start: phrase.start, end: phrase.end, type: 'LOCATION' });
     }
   }
   for (const re of [POSTCODE_AFTER_STATE, LABELLED_POSTCODE]) {
@@ -101,6 +108,7 @@ function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
         words.push(next.word);
       }
       if (lex.places.has(phrase) && !lex.regions.has(phrase)) match = { end: tokens[j]!.end, last: j };
+      if (!lex.places.hasLongerEntryStartingWith(`${phrase} `)) break;
     }
     if (!match) continue;
     const placeWords = words.slice(0, match.last - i + 1);
