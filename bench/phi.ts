@@ -1,0 +1,62 @@
+// Throughput and latency of the PHI detector on one core. Run on purpose:
+//   npx tsx bench/phi.ts
+// Reads the development sets in ../shared/phi, so the text has the forum's mix of prose, lists,
+// numbers and names.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { detectPhi } from '../src/modules/phi/detector.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(repoRoot, '../shared/phi');
+
+function texts(file: string): string[] {
+  return readFileSync(path.join(dataDir, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+const docs = [...texts('asq-phi.jsonl'), ...texts('forum-dev.jsonl')];
+
+// Lexicons load on first use; time that apart.
+let t0 = performance.now();
+detectPhi('warm-up: Mrs Smith from Leeds');
+console.log(`first call (loads lexicons): ${(performance.now() - t0).toFixed(0)} ms`);
+for (let i = 0; i < 3; i++) for (const d of docs) detectPhi(d);
+
+// Throughput: the concatenated sets, repeated, scanned as posts.
+const rounds = 10;
+let bytes = 0;
+t0 = performance.now();
+for (let r = 0; r < rounds; r++) {
+  for (const d of docs) {
+    detectPhi(d);
+    bytes += Buffer.byteLength(d, 'utf8');
+  }
+}
+const seconds = (performance.now() - t0) / 1000;
+console.log(`throughput: ${(bytes / 1e6 / seconds).toFixed(2)} MB/s (${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s)`);
+
+// Latency: ~4 KB posts built from consecutive documents.
+const posts: string[] = [];
+let current = '';
+for (let r = 0; r < 3; r++) {
+  for (const d of docs) {
+    current += `${d}\n\n`;
+    if (current.length >= 4096) {
+      posts.push(current.slice(0, 4096));
+      current = '';
+    }
+  }
+}
+const latencies: number[] = [];
+for (const post of posts) {
+  const start = performance.now();
+  detectPhi(post);
+  latencies.push(performance.now() - start);
+}
+latencies.sort((a, b) => a - b);
+const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+console.log(`4 KB posts: n=${posts.length} p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms, max ${at(1).toFixed(2)} ms`);
