@@ -6,6 +6,7 @@ import type { DatabaseHandle } from './db/client.js';
 import { createLivePayloads } from './modules/cases/live-payloads.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes } from './modules/live/routes.js';
+import { phiRoutes } from './modules/phi/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { sessionPlugin } from './plugins/session.js';
 
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
+  await app.register(phiRoutes);
   await app.register(liveRoutes, { payloads: createLivePayloads(deps.database.db) });
   return app;
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
 import { migrateCommand } from './commands/migrate.js';
+import { phiScanCommand } from './commands/phi-scan.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,7 +23,7 @@ export interface Command {
   run(context: CommandContext): Promise<void>;
 }
 
-export const commands: Command[] = [migrateCommand];
+export const commands: Command[] = [migrateCommand, phiScanCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);

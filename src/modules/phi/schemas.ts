@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { PHI_TYPES } from './detector.js';
+
+/** Posts are at most 20,000 characters; the scanner accepts a little more than any one field. */
+export const MAX_SCAN_CHARS = 100_000;
+
+export const scanBodySchema = z.strictObject({ text: z.string().max(MAX_SCAN_CHARS) });
+
+export const findingSchema = z.object({
+  start: z.number().int(),
+  end: z.number().int(),
+  type: z.enum(PHI_TYPES as [string, ...string[]]),
+  text: z.string(),
+});
+
+export const scanResponseSchema = z.object({ findings: z.array(findingSchema) });

@@ -1,0 +1,113 @@
+import t from 'tap';
+import { createTestApp } from '../../helpers/app.js';
+import { signedInUser } from '../../helpers/auth.js';
+import { createTestDatabase } from '../../helpers/database.js';
+import { LiveClient, listen, sharedEnv } from '../../helpers/live.js';
+import { postCase, postReply } from '../../helpers/threads.js';
+
+/** Two app instances on one database stand for two server processes. */
+async function twoProcesses(t: { teardown(fn: () => unknown): void }) {
+  const database = await createTestDatabase(t, { max: 20 });
+  const env = sharedEnv();
+  const writer = await createTestApp(t, { database, env });
+  const reader = await createTestApp(t, { database, env });
+  const url = await listen(reader.app);
+  const author = await signedInUser(writer.app);
+  const colleague = await signedInUser(writer.app);
+  const caseId = await postCase(writer.app, author.cookie);
+  return { writer, reader, url, author, colleague, caseId };
+}
+
+const seqsOf = (client: LiveClient, caseId: string) =>
+  client.messages.filter((m) => m.type === 'reply.created' && m.caseId === caseId).map((m) => m.seq as number);
+
+t.test('a reply written through one process reaches a subscriber on another', async (t) => {
+  const { writer, url, author, colleague, caseId } = await twoProcesses(t);
+  const client = new LiveClient(url, { cookie: author.cookie });
+  t.teardown(() => client.close());
+  await client.opened;
+  client.send({ type: 'subscribe', caseId });
+  t.same(await client.waitFor((m) => m.type === 'subscribed'), { type: 'subscribed', caseId, seq: 0 });
+
+  const posted = await postReply(writer.app, colleague.cookie, caseId, 'Reduce to 2.5 mg bd only if two criteria are met.');
+  const event = await client.waitFor((m) => m.type === 'reply.created');
+  t.equal(event.caseId, caseId);
+  t.equal(event.seq, posted.seq);
+  t.equal(event.reply.id, posted.id);
+  t.equal(event.reply.body, posted.body);
+  t.same(Object.keys(event.reply.author).sort(), ['handle', 'specialty'], 'author is pseudonymous');
+  t.equal(event.reply.author.handle, colleague.user.handle);
+});
+
+t.test('subscribe with since replays what was missed, in order, then streams live', async (t) => {
+  const { writer, url, author, colleague, caseId } = await twoProcesses(t);
+  for (let i = 1; i <= 5; i++) await postReply(writer.app, colleague.cookie, caseId, `reply ${i}`);
+  const client = new LiveClient(url, { cookie: author.cookie });
+  t.teardown(() => client.close());
+  await client.opened;
+  client.send({ type: 'subscribe', caseId, since: 2 });
+  const subscribed = await client.waitFor((m) => m.type === 'subscribed');
+  t.equal(subscribed.seq, 5);
+  t.same(seqsOf(client, caseId), [3, 4, 5], 'missed events first, then subscribed');
+  t.equal(client.messages.findIndex((m) => m.type === 'subscribed'), 3);
+  await postReply(writer.app, colleague.cookie, caseId, 'reply 6');
+  await client.waitFor((m) => m.seq === 6);
+  t.same(seqsOf(client, caseId), [3, 4, 5, 6]);
+});
+
+t.test('reconnecting with since under concurrent writes delivers every seq exactly once, in order', async (t) => {
+  const { writer, url, author, caseId } = await twoProcesses(t);
+  const writers = await Promise.all([1, 2, 3].map(() => signedInUser(writer.app)));
+  const total = 45;
+  const writing = (async () => {
+    const jobs: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      jobs.push(postReply(writer.app, writers[i % 3]!.cookie, caseId, `concurrent reply ${i}`));
+      if (i % 5 === 4) await new Promise((r) => setTimeout(r, 15));
+    }
+    await Promise.all(jobs);
+  })();
+
+  const received: number[] = [];
+  let since = 0;
+  for (let round = 0; round < 3; round++) {
+    const client = new LiveClient(url, { cookie: author.cookie });
+    await client.opened;
+    client.send({ type: 'subscribe', caseId, since });
+    await client.waitFor((m) => m.type === 'subscribed');
+    await new Promise((r) => setTimeout(r, 40));
+    client.close();
+    await client.closed;
+    const seqs = seqsOf(client, caseId);
+    received.push(...seqs);
+    if (seqs.length) since = seqs[seqs.length - 1]!;
+  }
+  await writing;
+  const last = new LiveClient(url, { cookie: author.cookie });
+  t.teardown(() => last.close());
+  await last.opened;
+  last.send({ type: 'subscribe', caseId, since });
+  await last.waitFor((m) => m.type === 'subscribed' && m.seq === total);
+  received.push(...seqsOf(last, caseId));
+
+  t.same(received, Array.from({ length: total }, (_, i) => i + 1), 'seq 1..45, each once, in order');
+});
+
+t.test('every subscriber on both processes gets the same events', async (t) => {
+  const { writer, reader, url, author, colleague, caseId } = await twoProcesses(t);
+  const writerUrl = await listen(writer.app);
+  const clients = [url, url, writerUrl, writerUrl].map((u) => new LiveClient(u, { cookie: author.cookie }));
+  t.teardown(() => clients.forEach((c) => c.close()));
+  for (const c of clients) {
+    await c.opened;
+    c.send({ type: 'subscribe', caseId });
+    await c.waitFor((m) => m.type === 'subscribed');
+  }
+  for (let i = 0; i < 10; i++) await postReply(i % 2 ? reader.app : writer.app, colleague.cookie, caseId, `r${i}`);
+  for (const c of clients) {
+    await c.waitFor((m) => m.seq === 10);
+    t.same(seqsOf(c, caseId), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  }
+  const presence = await clients[0]!.waitFor((m) => m.type === 'presence' && m.viewers === 4);
+  t.equal(presence.caseId, caseId, 'presence counts viewers on both processes');
+});
