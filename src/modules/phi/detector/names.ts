@@ -33,8 +33,6 @@ const FAMILY_RELATIONS = new Set([...RELATIONS].filter((r) => !/^(?:patient|pt|b
 // Two or three capitals after "pt" are initials unless they are a label or a diagnosis.
 const NOT_PATIENT_INITIALS = new Set('ID MRN DOB SSN UR URN NHS CHI MBI AF MI PE DM HF RA MS CP ED UK US OK NO IV PO HR BP IN ON IS TO AT'.split(' '));
 
-const CONTRACTION = /['’](?:m|ve|d|ll|re|t|s)$/i;
-
 // A proper noun followed by one of these names a disease, sign or score, not a person.
 const EPONYM_NOUN =
   /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
@@ -47,6 +45,14 @@ const AGE_SEX_BEFORE = /\b\d{1,3}\s?[MF],\s*$/;
 const SPEECH_AFTER = /^\s*(?:\)|says|said|wants|wanted|thinks|asked|asks|is|was|has|had|reports|reported|found|came|brought|insists|feels|tells|told|rang|called|doesn['’]t|does)\b/i;
 const MONTHS = new Set('January February March April May June July August September October November December'.split(' '));
 
+// A name is capitalised and then lower case, in parts joined by a hyphen or an apostrophe
+// (O'Brien, Reyes-Montoya, McLeod); "HbSS", "SmPC" and "Pre-op" are not names.
+const NAME_SHAPE = /^(?:Mc|Mac|Fitz|De|La|Le|Van)?\p{Lu}\p{Ll}+(?:['’-]\p{Lu}\p{Ll}+)*$/u;
+
+function isNameShaped(word: string): boolean {
+  return NAME_SHAPE.test(word);
+}
+
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
 }
@@ -58,7 +64,7 @@ function followsEponymNoun(text: string, token: Token): boolean {
 /** A capitalised word that is a name and nothing else a clinician would write. */
 function isUnambiguousName(word: string): boolean {
   const lex = lexicons();
-  if (word.length < 3 || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word) || CONTRACTION.test(word)) return false;
+  if (word.length < 3 || !isNameShaped(word) || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word)) return false;
   if (isEnglishWord(word)) return false;
   const parts = word.split('-');
   if (parts.length > 1) {
@@ -116,7 +122,7 @@ function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
     const title = tokens[i]!;
     if (!TITLES.has(title.word.toLowerCase()) || title.possessive) continue;
     const gap = text.slice(title.end, tokens[i + 1]!.start);
-    if (!/^\.?\s+$/.test(gap)) continue;
+    if (!/^\.?[ \t]+$/.test(gap)) continue;
     const first = tokens[i + 1]!;
     // "Nurse", "Chief", "Lady" and "Lord" are common nouns unless capitalised.
     if (/^(?:nurse|chief|lady|lord|sir|uncle|aunty|auntie|doctor)$/.test(title.word)) continue;
@@ -185,7 +191,8 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
     const initial = isInitial(text, second) && adjacent(text, first, second);
     if (!initial) {
       if (!second.capitalised || second.acronym || !adjacent(text, first, second)) continue;
-      if (NOT_A_PERSON.has(second.word) || lex.regions.has(second.word) || MONTHS.has(second.word)) continue;
+      if (NOT_A_PERSON.has(second.word) || lex.regions.has(second.word) || lex.regions.has(`${first.word} ${second.word}`) || MONTHS.has(second.word)) continue;
+      if (!isNameShaped(second.word)) continue;
       const secondIsName = isUnambiguousName(second.word) || lex.personNames.has(second.word) || (!isEnglishWord(second.word) && second.word.length > 2);
       if (!secondIsName || /^(?:Hospital|Clinic|Street|Road|Avenue|County|Health|Medical|Centre|Center|University|School|Syndrome|Disease)$/.test(second.word)) continue;
       if (isEnglishWord(first.word) && isEnglishWord(second.word) && !lex.personNames.has(second.word)) continue;
@@ -211,7 +218,13 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
     const ageSexBefore = AGE_SEX_BEFORE.test(text.slice(Math.max(0, token.start - 10), token.start));
     const unambiguous = isUnambiguousName(token.word);
     const lex = lexicons();
-    const plausible = (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) && !lex.eponyms.has(token.word) && !lex.regions.has(token.word) && !MONTHS.has(token.word) && !CONTRACTION.test(token.word) && token.word.length > 2;
+    const plausible =
+      (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) &&
+      !lex.eponyms.has(token.word) &&
+      !lex.regions.has(token.word) &&
+      (!MONTHS.has(token.word) || ageSexAfter) &&
+      isNameShaped(token.word) &&
+      token.word.length > 2;
     const speaks = !isEnglishWord(token.word) && SPEECH_AFTER.test(text.slice(token.end, token.end + 14)) && !/^\s*\)/.test(text.slice(token.end, token.end + 3));
     const cuedByContext = (ageSexAfter || ageSexBefore || speaks) && plausible;
     if (!unambiguous && !cuedByContext) continue;
