@@ -35,10 +35,13 @@ const PATTERNS: RegExp[] = [
 // The age is capture group 1; the `d` flag gives its offsets.
 const WITH_INDICES = PATTERNS.map((p) => new RegExp(p.source, `${p.flags}d`));
 
+const PERSON_SUBJECT = /^(?:She|He|Who|Mum|Mom|Dad|Mother|Father|Husband|Wife|Partner|Gran|Granny|Grandma|Grandad|Grandpa|Nan|Patient|Pt)$/;
+
 // "Na is 119", "Glucose was 95": a lab, not a person, before "is".
 function isLabBeforeIs(match: string): boolean {
   const subject = /^(\p{Lu}\p{Ll}+)\s+(?:is|was|turned|turns)\b/u.exec(match)?.[1];
   if (!subject) return false;
+  if (PERSON_SUBJECT.test(subject)) return false;
   return subject.length < 3 || (isEnglishWord(subject) && !lexicons().firstNames.has(subject));
 }
 
