@@ -35,7 +35,7 @@ const NOT_PATIENT_INITIALS = new Set('ID MRN DOB SSN UR URN NHS CHI MBI AF MI PE
 
 // A proper noun followed by one of these names a disease, sign or score, not a person.
 const EPONYM_NOUN =
-  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
+  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|(?:I{1,3}|IV|V|VI)\b|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
 
 // Dotted initials that are abbreviations instead.
 const NOT_INITIALS = new Set(['U.S.', 'U.K.', 'D.O.B.', 'A.M.', 'P.M.', 'N.B.', 'P.S.', 'R.N.', 'M.D.', 'B.S.', 'E.R.', 'I.V.', 'P.O.', 'O.D.', 'B.D.', 'Q.D.', 'T.D.S.', 'D.C.', 'I.D.', 'U.N.', 'E.U.', 'L.A.', 'N.Y.', 'S.O.B.', 'C.O.', 'R.I.P.', 'A.K.A.']);
@@ -43,6 +43,7 @@ const DOTTED_INITIALS = /(?<![\p{L}.])\p{Lu}\.\s?\p{Lu}\.(?:\s?\p{Lu}\.)?(?![\p{
 const AGE_SEX_AFTER = /^\s*[,(]\s*\d{1,3}\s*(?:[MFmf]\b|yo\b|y\/o|-?year-old|yrs?\b|\)|,|!)/;
 const AGE_SEX_BEFORE = /\b\d{1,3}\s?[MF],\s*$/;
 const SPEECH_AFTER = /^\s*(?:\)|says|said|wants|wanted|thinks|asked|asks|is|was|has|had|reports|reported|found|came|brought|insists|feels|tells|told|rang|called|doesn['’]t|does)\b/i;
+const PERSON_VERB_AFTER = /^\s+(?:says|said|wants|wanted|thinks|thought|asked|asks|insists|insisted|feels|felt|tells|told|rang|reports|reported|refuses|refused|agrees|agreed|worries|prefers)\b/i;
 const MONTHS = new Set('January February March April May June July August September October November December'.split(' '));
 
 // A name is capitalised and then lower case, in parts joined by a hyphen or an apostrophe
@@ -225,7 +226,8 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
       (!MONTHS.has(token.word) || ageSexAfter) &&
       isNameShaped(token.word) &&
       token.word.length > 2;
-    const speaks = !isEnglishWord(token.word) && SPEECH_AFTER.test(text.slice(token.end, token.end + 14)) && !/^\s*\)/.test(text.slice(token.end, token.end + 3));
+    // Only people say, want or insist: "Tamsin says she had SJS".
+    const speaks = !isEnglishWord(token.word) && !token.word.includes('-') && PERSON_VERB_AFTER.test(text.slice(token.end, token.end + 14));
     const cuedByContext = (ageSexAfter || ageSexBefore || speaks) && plausible;
     if (!unambiguous && !cuedByContext) continue;
     if (followsEponymNoun(text, token)) continue;
