@@ -17,6 +17,8 @@ const RELATIONS = new Set(
 );
 // "calls him X", "known as X", "goes by X"
 const NAMING_PHRASE = /\b(?:calls?\s+(?:him|her|them)|known\s+as|goes\s+by|answers\s+to|name\s+is|name['’]s)\s*$/i;
+// "pt is olumide": a patient introduced by name, but only with a word that is no English word.
+const PATIENT_IS = /\b(?:pt|patient)\s+is\s+$/i;
 
 // Placeholders and fictional or historical figures are never a patient.
 const NOT_A_PERSON = new Set(
@@ -145,6 +147,13 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     const cue = tokens[i]!;
     const cueWord = cue.word.toLowerCase();
     const namingPhrase = NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
+    const patientIs = PATIENT_IS.test(text.slice(Math.max(0, tokens[i + 1]!.start - 16), tokens[i + 1]!.start)) && !isEnglishWord(tokens[i + 1]!.word);
+    if (patientIs && tokens[i + 1]!.word.length > 2 && isNameShaped(capitalise(tokens[i + 1]!.word))) {
+      const named = tokens[i + 1]!;
+      out.push({ start: named.start, end: named.end, type: 'NAME' });
+      i++;
+      continue;
+    }
     if (!(RELATIONS.has(cueWord) && !cue.possessive) && !namingPhrase) continue;
     const candidate = tokens[i + 1]!;
     if (TITLES.has(candidate.word.toLowerCase())) continue;
@@ -162,7 +171,10 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     }
     const family = FAMILY_RELATIONS.has(cueWord) && /^\s+$|\($/.test(gap.trim() === '' ? ' ' : gap.trim());
     if (!isCuedName(candidate, true)) {
-      if (!(family && candidate.capitalised && !candidate.acronym && !lexicons().regions.has(candidate.word) && !MONTHS.has(candidate.word))) continue;
+      const capitalisedAfterFamily = family && candidate.capitalised && !candidate.acronym && !lexicons().regions.has(candidate.word) && !MONTHS.has(candidate.word);
+      // "his brother tunde is …": a lower-case word that is no English word, right before a verb.
+      const unknownLowerCase = family && !candidate.capitalised && cuedStrongly && !isEnglishWord(candidate.word) && candidate.word.length > 2;
+      if (!capitalisedAfterFamily && !unknownLowerCase) continue;
     }
     if (candidate.capitalised && isEnglishWord(candidate.word) && !lexicons().firstNames.has(candidate.word) && !family) continue;
     if (!candidate.capitalised && isEnglishWord(candidate.word) && !cuedStrongly) continue;

@@ -75,10 +75,12 @@ function regexCandidates(text: string): Candidate[] {
   return out;
 }
 
-/** A place name whose every word is an ordinary word, a person's name or an eponym needs a cue. */
+/** A place name that is also ordinary words, a person's name or an eponym needs a cue. */
 function isAmbiguousPlace(phrase: string, words: string[]): boolean {
   const lex = lexicons();
   if (lex.eponyms.has(phrase)) return true;
+  // Several words together ("Los Angeles", "Thunder Bay") rarely mean anything but the place.
+  if (words.length > 1) return words.every((w) => isEnglishWord(w));
   return words.every((w) => isEnglishWord(w) || lex.personNames.has(w) || lex.eponyms.has(w));
 }
 
