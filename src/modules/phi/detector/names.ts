@@ -17,6 +17,7 @@ const RELATIONS = new Set(
 );
 // "calls him X", "known as X", "goes by X"
 const NAMING_PHRASE = /\b(?:calls?\s+(?:him|her|them)|known\s+as|goes\s+by|answers\s+to|name\s+is|name['’]s)\s*$/i;
+const NAMING_PHRASE_ENDS = new Set(['him', 'her', 'them', 'as', 'by', 'to', 'is', 'name', 'names']);
 // "pt is olumide": a patient introduced by name, but only with a word that is no English word.
 const PATIENT_IS = /\b(?:pt|patient)\s+is\s+$/i;
 
@@ -123,7 +124,7 @@ function extendName(text: string, tokens: Token[], i: number, maxWords: number):
 function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const title = tokens[i]!;
-    if (!TITLES.has(title.word.toLowerCase()) || title.possessive) continue;
+    if (!TITLES.has(title.lower) || title.possessive) continue;
     const gap = text.slice(title.end, tokens[i + 1]!.start);
     if (!/^\.?[ \t]+$/.test(gap)) continue;
     const first = tokens[i + 1]!;
@@ -145,9 +146,12 @@ function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
 function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const cue = tokens[i]!;
-    const cueWord = cue.word.toLowerCase();
-    const namingPhrase = NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
-    const patientIs = PATIENT_IS.test(text.slice(Math.max(0, tokens[i + 1]!.start - 16), tokens[i + 1]!.start)) && !isEnglishWord(tokens[i + 1]!.word);
+    const cueWord = cue.lower;
+    // Most words are no cue at all; only these can end a naming phrase.
+    const mayEndPhrase = NAMING_PHRASE_ENDS.has(cueWord);
+    if (!mayEndPhrase && !RELATIONS.has(cueWord)) continue;
+    const namingPhrase = mayEndPhrase && NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
+    const patientIs = cueWord === 'is' && PATIENT_IS.test(text.slice(Math.max(0, tokens[i + 1]!.start - 16), tokens[i + 1]!.start)) && !isEnglishWord(tokens[i + 1]!.word);
     if (patientIs && tokens[i + 1]!.word.length > 2 && isNameShaped(capitalise(tokens[i + 1]!.word))) {
       const named = tokens[i + 1]!;
       out.push({ start: named.start, end: named.end, type: 'NAME' });
@@ -156,7 +160,7 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     }
     if (!(RELATIONS.has(cueWord) && !cue.possessive) && !namingPhrase) continue;
     const candidate = tokens[i + 1]!;
-    if (TITLES.has(candidate.word.toLowerCase())) continue;
+    if (TITLES.has(candidate.lower)) continue;
     const gap = text.slice(cue.end, candidate.start);
     if (!namingPhrase && !/^[\s,(:]{1,3}$/.test(gap)) continue;
     const inParens = gap.includes('(') && text[candidate.end] === ')';
@@ -199,7 +203,7 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
     const first = tokens[i]!;
     if (!first.capitalised || first.acronym || first.possessive || !lex.firstNames.has(first.word) || MONTHS.has(first.word)) continue;
     // "Son Ibrahim", "Dr Patel": the relation or title is not part of the name.
-    if (RELATIONS.has(first.word.toLowerCase()) || TITLES.has(first.word.toLowerCase())) continue;
+    if (RELATIONS.has(first.lower) || TITLES.has(first.lower)) continue;
     const second = tokens[i + 1]!;
     const initial = isInitial(text, second) && adjacent(text, first, second);
     if (!initial) {
@@ -227,9 +231,11 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (!token.capitalised || token.acronym) continue;
+    const unambiguous = isUnambiguousName(token.word);
+    // Without a lexicon hit, only a name-shaped given name or unknown word can be cued by context.
+    if (!unambiguous && (!isNameShaped(token.word) || (isEnglishWord(token.word) && !lexicons().firstNames.has(token.word)))) continue;
     const ageSexAfter = AGE_SEX_AFTER.test(text.slice(token.end, token.end + 16));
     const ageSexBefore = AGE_SEX_BEFORE.test(text.slice(Math.max(0, token.start - 10), token.start));
-    const unambiguous = isUnambiguousName(token.word);
     const lex = lexicons();
     const plausible =
       (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) &&

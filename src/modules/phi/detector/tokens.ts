@@ -4,6 +4,8 @@ export interface Token {
   /** End of the word, before any possessive. */
   end: number;
   word: string;
+  /** The word in lower case, for case-blind lookups. */
+  lower: string;
   possessive: boolean;
   capitalised: boolean;
   /** All capitals and at least two letters: an acronym such as TAVI or GRACE. */
@@ -48,6 +50,7 @@ export function tokenize(text: string): Token[] {
       start: m.index,
       end: m.index + word.length,
       word,
+      lower: word.toLowerCase(),
       possessive,
       capitalised,
       acronym: capitalised && word.length >= 2 && !hasLowerCaseLetter(word),
