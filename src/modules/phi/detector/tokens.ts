@@ -71,8 +71,8 @@ export function gapBefore(text: string, tokens: Token[], i: number): string {
   return text.slice(previous ? previous.end : 0, tokens[i]!.start);
 }
 
+/** First word of a sentence, line, list item or quote, where any word is capitalised. */
 export function isSentenceStart(text: string, tokens: Token[], i: number): boolean {
   if (i === 0) return true;
-  const gap = gapBefore(text, tokens, i);
-  return /[.!?:\n*>#|—–-]\s*["'“(]?\s*$/.test(gap) || /^\s*["“(]\s*$/.test(gap) && i === 0;
+  return /[.!?:\n*>#|—–-]\s*["'“(]?\s*$/.test(gapBefore(text, tokens, i));
 }

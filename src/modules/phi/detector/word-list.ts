@@ -53,10 +53,6 @@ export class WordList {
     return false;
   }
 
-  entry(i: number): string {
-    return this.text.slice(this.starts[i], this.starts[i + 1]! - 1);
-  }
-
   private lowerBound(word: string): number {
     let lo = 0;
     let hi = this.size;
