@@ -227,6 +227,19 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
   }
 }
 
+/** "Bongani Dlamini": unknown capitalised words right before a surname belong to the name. */
+function startOfUnknownGivenNames(text: string, tokens: Token[], i: number): number {
+  const lex = lexicons();
+  let start = tokens[i]!.start;
+  for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+    const word = tokens[j]!;
+    if (!word.capitalised || word.acronym || !adjacent(text, word, tokens[j + 1]!) || !isNameShaped(word.word)) break;
+    if (isEnglishWord(word.word) || TITLES.has(word.lower) || RELATIONS.has(word.lower) || lex.regions.has(word.word) || lex.eponyms.has(word.word) || MONTHS.has(word.word)) break;
+    start = word.start;
+  }
+  return start;
+}
+
 function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -256,7 +269,7 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
     const next = tokens[i + 1];
     if (next && next.capitalised && adjacent(text, token, next) && lexicons().eponyms.has(`${token.word} ${next.word}`)) continue;
     if (!unambiguous && isSentenceStart(text, tokens, i) && !ageSexAfter) continue;
-    out.push({ start: token.start, end: token.end, type: 'NAME' });
+    out.push({ start: startOfUnknownGivenNames(text, tokens, i), end: token.end, type: 'NAME' });
   }
 }
 
