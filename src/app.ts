@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { caseRoutes } from './modules/cases/routes.js';
+import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { sessionPlugin } from './plugins/session.js';
@@ -66,5 +67,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(caseRoutes);
+  await app.register(flagRoutes);
   return app;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../app.js';
 import type { Database, DbOrTx } from '../../db/client.js';
+import { isId, UUID_PATTERN } from '../../domain/ids.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import { canModerate } from '../auth/policy.js';
@@ -57,9 +58,6 @@ export interface CasesDeps {
   postsPerMinute: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids are opaque to clients: anything that is not one of ours simply does not exist. */
-const isId = (id: string) => UUID.test(id);
 
 const RATE_WINDOW_MS = 60_000;
 
@@ -120,7 +118,7 @@ export async function createCase(deps: CasesDeps, viewer: Viewer, input: CreateC
 const cursorSchema = z.strictObject({
   r: z.number().finite().optional(),
   t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/),
-  i: z.string().regex(UUID),
+  i: z.string().regex(UUID_PATTERN),
 });
 
 export function encodeCursor(key: ListKey): string {
