@@ -31,12 +31,13 @@ export async function nextCaseSeq(tx: DbOrTx, caseId: string, replyCountDelta = 
   return result.rows[0]?.last_seq;
 }
 
-/** Writes the event row and queues its NOTIFY (sent on commit). */
+/** Writes the event row and queues its NOTIFY (sent on commit), in one round trip. */
 export async function writeCaseEvent(tx: DbOrTx, notice: CaseEventNotice): Promise<void> {
-  await tx.execute(
-    sql`insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})`,
-  );
-  await tx.execute(sql`select pg_notify(${CASE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
+  await tx.execute(sql`
+    with event as (
+      insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})
+    )
+    select pg_notify(${CASE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
 }
 
 /** One call for every event but reply creation (which needs its seq before the reply row exists). */
