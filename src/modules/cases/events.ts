@@ -54,3 +54,20 @@ export async function recordCaseEvent(
   await writeCaseEvent(tx, notice);
   return notice;
 }
+
+/**
+ * The events of a case after `since`, in seq order: what a live subscriber replays on
+ * (re)subscribing. Bounded; a client further behind reloads the thread instead.
+ */
+export async function listCaseEventsSince(db: DbOrTx, caseId: string, since: number, limit = 1000): Promise<CaseEventNotice[]> {
+  const result = await db.execute<{ seq: number; type: CaseEventType; reply_id: string | null }>(
+    sql`select seq, type, reply_id from case_events where case_id = ${caseId} and seq > ${since} order by seq limit ${limit}`,
+  );
+  return result.rows.map((row) => ({ caseId, seq: row.seq, type: row.type, replyId: row.reply_id }));
+}
+
+/** The case's latest seq (0 before any event); undefined when there is no such case. */
+export async function latestCaseSeq(db: DbOrTx, caseId: string): Promise<number | undefined> {
+  const result = await db.execute<{ last_seq: number }>(sql`select last_seq from cases where id = ${caseId}`);
+  return result.rows[0]?.last_seq;
+}
