@@ -9,6 +9,9 @@ import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import { verificationRoutes } from './modules/verification/routes.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { sessionPlugin } from './plugins/session.js';
 
@@ -75,5 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(deps.database.db) });
   await app.register(caseRoutes);
   await app.register(flagRoutes);
+  await app.register(authRoutes);
+  await app.register(verificationRoutes);
+  await app.register(userRoutes);
   return app;
 }
