@@ -82,6 +82,8 @@ t.test('bad input: unknown fields 400, wrong types 400, broken rules 422', async
   const { rows } = await database.pool.query('select count(*)::int as n from cases');
   t.equal(rows[0].n, 1, 'only the valid case was stored');
   t.equal((await app.inject({ url: `/api/cases?q=${encodeURIComponent('heart\u0000')}`, headers: { cookie } })).statusCode, 422, 'NUL in a search');
+  const deep = await post(caseInput({ body: '>'.repeat(20_000) }));
+  t.ok(deep.statusCode < 500, `markdown nested beyond the parser's stack is not a 500 (${deep.statusCode})`);
 });
 
 t.test('the PHI gate refuses findings and accepts exact acknowledgements', async (t) => {
