@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,6 +17,7 @@ import { runMigrations } from '../src/db/migrate.js';
 import { startSession } from '../src/modules/auth/sessions.js';
 import { SESSION_COOKIE } from '../src/modules/auth/session-types.js';
 import { createUser } from '../src/modules/users/service.js';
+import { freePort } from '../src/db/free-port.js';
 
 const [subscriberCount = 1000, replyCount = 50, idleCount = 10000] = process.argv.slice(2).map(Number);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,14 +25,6 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const origin = 'http://127.0.0.1:3000';
 const secret = randomBytes(32).toString('hex');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
