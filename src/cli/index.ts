@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
 import { migrateCommand } from './commands/migrate.js';
+import { npiImportCommand } from './commands/npi-import.js';
+import { userCreateCommand } from './commands/user-create.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,7 +24,7 @@ export interface Command {
   run(context: CommandContext): Promise<void>;
 }
 
-export const commands: Command[] = [migrateCommand];
+export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);
