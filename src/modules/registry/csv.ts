@@ -30,6 +30,7 @@ function readRecord(
   start: number,
   wantedSlot: Int32Array | null,
   slots: number,
+  lastWanted: number,
   final: boolean,
 ): { record: CsvRecord; next: number } | undefined {
   const fields: string[] = new Array(wantedSlot ? slots : 0).fill('');
@@ -38,6 +39,27 @@ function readRecord(
   let column = 0;
   const end = buf.length;
   for (;;) {
+    if (column > lastWanted) {
+      // Past the last wanted column (two thirds of an NPPES row) only the end of the record
+      // and the number of fields matter: one tight loop, quotes toggling, commas counted.
+      let inQuote = false;
+      let commas = 0;
+      let i = pos;
+      for (; i < end; i++) {
+        const c = buf[i]!;
+        if (c === QUOTE) inQuote = !inQuote;
+        else if (!inQuote) {
+          if (c === COMMA) commas++;
+          else if (c === LF || c === CR) break;
+        }
+      }
+      if (inQuote || (i >= end && !final)) return undefined;
+      const record = { fields: wantedSlot ? fields : all, fieldCount: column + commas + 1 };
+      if (i >= end) return { record, next: end };
+      if (buf[i] === LF) return { record, next: i + 1 };
+      if (i + 1 >= end && !final) return undefined;
+      return { record, next: i + 1 < end && buf[i + 1] === LF ? i + 2 : i + 1 };
+    }
     const slot = wantedSlot ? (column < wantedSlot.length ? wantedSlot[column]! : -1) : column;
     let value: string | undefined;
     let after: number;
@@ -131,7 +153,7 @@ export async function readCsv(source: AsyncIterable<Buffer | string>, wanted: (h
   while (!header) {
     if (done && buffer.length <= pos) throw new CsvFormatError('the file is empty: no header row');
     if (buffer.length > 0 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3; // BOM
-    const read = readRecord(buffer, pos, null, 0, done);
+    const read = readRecord(buffer, pos, null, 0, Infinity, done);
     if (read) {
       header = read.record.fields.map((h) => h.trim());
       pos = read.next;
@@ -146,6 +168,7 @@ export async function readCsv(source: AsyncIterable<Buffer | string>, wanted: (h
   columns.forEach((column, slot) => {
     if (column >= 0) wantedSlot[column] = slot;
   });
+  const lastWanted = Math.max(-1, ...columns);
 
   const STRADDLE_PREFIX = 64 * 1024;
 
@@ -161,7 +184,7 @@ export async function readCsv(source: AsyncIterable<Buffer | string>, wanted: (h
           pos++; // a blank line is no record
           continue;
         }
-        const read = readRecord(buffer, pos, wantedSlot, columns.length, done);
+        const read = readRecord(buffer, pos, wantedSlot, columns.length, lastWanted, done);
         if (!read) {
           if (done) throw new CsvFormatError('the file ends inside a quoted field');
           break;
@@ -189,7 +212,7 @@ export async function readCsv(source: AsyncIterable<Buffer | string>, wanted: (h
       // The record cut by the chunk boundary is read from the leftover plus the start of the
       // new chunk, so the whole chunk need not be copied; a longer record falls back to that.
       const joined = Buffer.concat([leftover, chunk.subarray(0, STRADDLE_PREFIX)]);
-      const read = readRecord(joined, 0, wantedSlot, columns.length, false);
+      const read = readRecord(joined, 0, wantedSlot, columns.length, lastWanted, false);
       if (read && read.next >= leftover.length) {
         carried = read.record;
         buffer = chunk;

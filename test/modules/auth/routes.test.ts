@@ -47,6 +47,9 @@ t.test('register, me, logout, login', async (t) => {
 
   t.equal((await app.inject({ url: '/api/me' })).statusCode, 401, 'no session: 401');
   t.equal((await app.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode, 401);
+  const jsonLogout = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: newCookie!, 'content-type': 'application/json' } });
+  t.equal(jsonLogout.statusCode, 204, 'a JSON content type with no body is fine for logout');
+  t.equal((await app.inject({ url: '/api/me', headers: { cookie: newCookie! } })).statusCode, 401);
 
   const audit = await database.pool.query("select actor_id from audit_events where action = 'auth.registered' and target_id = $1", [user.id]);
   t.equal(audit.rowCount, 1, 'registration is audited');

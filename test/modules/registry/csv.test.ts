@@ -44,8 +44,14 @@ function chunked(text: string, random: () => number): Readable {
 async function readAll(source: Readable, pick?: (header: string[]) => number[]) {
   const reader = await readCsv(source, pick ?? ((header) => header.map((_, i) => i)));
   const rows: string[][] = [];
-  for await (const batch of reader.records) for (const record of batch) rows.push(record.fields);
-  return { header: reader.header, rows };
+  const fieldCounts: number[] = [];
+  for await (const batch of reader.records) {
+    for (const record of batch) {
+      rows.push(record.fields);
+      fieldCounts.push(record.fieldCount);
+    }
+  }
+  return { header: reader.header, rows, fieldCounts };
 }
 
 t.test('reads what csv-parse reads, whatever the chunking', async (t) => {
@@ -55,6 +61,17 @@ t.test('reads what csv-parse reads, whatever the chunking', async (t) => {
     const expected: string[][] = parse(text, { skip_empty_lines: true, relax_quotes: false });
     const { header, rows } = await readAll(chunked(text, random));
     t.same([header, ...rows], expected, `seed ${seed}`);
+  }
+});
+
+t.test('with only the first columns wanted, the rest is skipped but still counted', async (t) => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const random = prng(seed);
+    const text = randomCsv(random, 1 + Math.floor(random() * 12), 2 + Math.floor(random() * 6));
+    const expected: string[][] = parse(text, { skip_empty_lines: true });
+    const { rows, fieldCounts } = await readAll(chunked(text, random), () => [1, 0]);
+    t.same(rows, expected.slice(1).map((r) => [r[1], r[0]]), `seed ${seed}`);
+    t.same(fieldCounts, expected.slice(1).map((r) => r.length), `seed ${seed} field counts`);
   }
 });
 
