@@ -54,7 +54,7 @@ try {
   console.log(`generated ${rows.toLocaleString('en-US')} rows, ${mb(size)}, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   await admin.query(`create database "${dbName}"`);
-  const database = connectDatabase(withDatabaseName(serverUrl, dbName), { max: 2 });
+  const database = connectDatabase(withDatabaseName(serverUrl, dbName), { max: 3 });
   try {
     started = performance.now();
     await runMigrations(database.db);

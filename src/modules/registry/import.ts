@@ -26,6 +26,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   batchSize?: number;
+  /** Connections merging in parallel, each owning a share of the numbers (default 2). */
+  lanes?: number;
   now?: () => Date;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -37,11 +39,12 @@ export class NppesFormatError extends Error {
 /**
  * Streams an NPPES provider file into npi_registry: columns found by header name, rows parsed
  * as they arrive, batches COPYed into a temp table and merged with one INSERT … ON CONFLICT.
- * While one batch is being merged the next is parsed, so both cores work. Memory stays flat:
- * at most one batch is parsed ahead. Idempotent: importing the same file twice changes nothing.
+ * Batches are merged on two connections while the next rows are parsed, so every core works.
+ * Memory stays flat: each lane has at most one batch in flight and one filling. Idempotent: importing the same file twice changes nothing.
  */
 export async function importNppesFile(pool: pg.Pool, file: string, options: ImportOptions = {}): Promise<ImportCounts> {
   const batchSize = options.batchSize ?? 25_000;
+  const laneCount = Math.max(1, options.lanes ?? 2);
   const now = options.now ?? (() => new Date());
   const totalBytes = statSync(file).size;
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -54,8 +57,7 @@ export async function importNppesFile(pool: pg.Pool, file: string, options: Impo
   }
 
   const counts: ImportCounts = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, deactivated: 0, skipped: 0 };
-  const client = await pool.connect();
-  let inFlight: Promise<void> | undefined;
+  const lanes: Lane[] = [];
   try {
     const reader = await readCsv(counted(), (header) => {
       const missing = NPPES_REQUIRED.filter((name) => !header.includes(name));
@@ -63,10 +65,14 @@ export async function importNppesFile(pool: pg.Pool, file: string, options: Impo
       return NPPES_WANTED.map((name) => header.indexOf(name));
     });
     const width = reader.header.length;
-    await lockImport(client);
-    await createStagingTable(client);
+    for (let i = 0; i < laneCount; i++) {
+      const client = await pool.connect();
+      lanes.push({ client, batch: new Map(), valid: 0, inFlight: undefined });
+      if (i === 0) await lockImport(client);
+      await createStagingTable(client);
+    }
 
-    const flush = async (lines: Map<string, string>, valid: number) => {
+    const flush = async (client: pg.PoolClient, lines: Map<string, string>, valid: number) => {
       // An interrupted import is simply run again (it is idempotent), so a batch need not wait
       // for its commit to reach the disk. The staging table has no statistics: without the
       // join settings the planner may hash a batch against all 9 million registry rows
@@ -86,10 +92,15 @@ export async function importNppesFile(pool: pg.Pool, file: string, options: Impo
         throw error;
       }
     };
+    const dispatch = async (lane: Lane) => {
+      await lane.inFlight;
+      lane.inFlight = flush(lane.client, lane.batch, lane.valid);
+      // A rejected flush is awaited (and thrown) at the lane's next batch or at the end.
+      lane.inFlight.catch(() => {});
+      lane.batch = new Map();
+      lane.valid = 0;
+    };
 
-    // Keyed by NPI: a number repeated within a batch keeps its last row (one upsert per row).
-    let batch = new Map<string, string>();
-    let valid = 0;
     for await (const records of reader.records) {
       for (const { fields, fieldCount } of records) {
         counts.rowsRead++;
@@ -99,30 +110,37 @@ export async function importNppesFile(pool: pg.Pool, file: string, options: Impo
           continue;
         }
         if (isDeactivated(record)) counts.deactivated++;
-        batch.set(record.npi, toCopyLine(record));
-        valid++;
-        if (batch.size >= batchSize) {
-          await inFlight;
-          inFlight = flush(batch, valid);
-          // A rejected flush is awaited (and thrown) at the next batch or at the end.
-          inFlight.catch(() => {});
-          batch = new Map();
-          valid = 0;
-        }
+        // Each number always goes to the same lane (by its check digit), so lanes never touch
+        // the same row and a number repeated in the file keeps its last row.
+        const lane = lanes[(record.npi.charCodeAt(9) - 48) % laneCount]!;
+        lane.batch.set(record.npi, toCopyLine(record));
+        lane.valid++;
+        if (lane.batch.size >= batchSize) await dispatch(lane);
       }
       options.onProgress?.({ bytesRead, totalBytes, rowsRead: counts.rowsRead });
     }
-    await inFlight;
-    if (batch.size) await flush(batch, valid);
+    for (const lane of lanes) if (lane.batch.size) await dispatch(lane);
+    for (const lane of lanes) await lane.inFlight;
     options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsRead: counts.rowsRead });
     return counts;
   } catch (error) {
-    await inFlight?.catch(() => {});
+    await Promise.allSettled(lanes.map((lane) => lane.inFlight));
     if (error instanceof CsvFormatError) throw new NppesFormatError(`malformed CSV near row ${counts.rowsRead + 2}: ${error.message}`);
     throw error;
   } finally {
     input.destroy();
-    // Destroyed, not returned: the connection holds the temp table and maybe a failed transaction.
-    client.release(true);
+    // Destroyed, not returned: each connection holds a temp table and maybe a failed transaction.
+    for (const lane of lanes) lane.client.release(true);
   }
+}
+
+/**
+ * One connection merging its share of the numbers: while one lane's batch is merged, the other
+ * lanes' batches are parsed or merged too, so PostgreSQL can use more than one core.
+ */
+interface Lane {
+  client: pg.PoolClient;
+  batch: Map<string, string>;
+  valid: number;
+  inFlight: Promise<void> | undefined;
 }
