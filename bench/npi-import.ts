@@ -34,7 +34,15 @@ async function timedImport(pool: pg.Pool, file: string): Promise<{ counts: Impor
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   const started = performance.now();
-  const counts = await importNppesFile(pool, file);
+  // RSS at each tenth of the file: flat memory means these stop growing early.
+  const rssByTenth: number[] = [];
+  const counts = await importNppesFile(pool, file, {
+    onProgress: ({ bytesRead, totalBytes }) => {
+      const tenth = Math.floor((10 * bytesRead) / totalBytes);
+      if (tenth > rssByTenth.length && tenth <= 10) rssByTenth.push(Math.round(process.memoryUsage().rss / 1e6));
+    },
+  });
+  console.log(`  RSS (MB) after each tenth of the file: ${rssByTenth.join(' ')}`);
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   return { counts, seconds, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
@@ -45,6 +53,7 @@ const file = path.join(dir, 'npidata_pfile_bench.csv');
 const dbName = `curbside_bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
+console.log(`RSS before anything: ${mb(process.memoryUsage().rss)}`);
 try {
   // The machine may be shared: the load average says how much of it the figures had.
   console.log(`${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

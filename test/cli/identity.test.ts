@@ -97,6 +97,11 @@ t.test('npi import reports its counts', async (t) => {
   t.equal(await runCli(['npi', 'import', file], again.streams), 0);
   t.match(again.out(), /inserted:\s+0\nupdated:\s+0\nunchanged:\s+500\n/);
 
+  const tty = io();
+  Object.assign(tty.streams.stderr, { isTTY: true });
+  t.equal(await runCli(['npi', 'import', file], tty.streams), 0);
+  t.match(tty.err(), /\r100\.0%\s+500 rows\s+[\d,]+ rows\/s/, 'progress on a terminal');
+
   const missing = io();
   t.equal(await runCli(['npi', 'import', '/no/such/file.csv'], missing.streams), 1);
   t.match(missing.err(), /no such file/);
