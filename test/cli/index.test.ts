@@ -1,30 +1,19 @@
-import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { runCli } from '../../src/cli/index.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { serverUrl } from '../helpers/test-server.js';
+import { cliIo } from '../helpers/cli.js';
 
-function io(input = '') {
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { streams: { stdin, stdout, stderr }, out: () => out, err: () => err };
-}
 
 t.test('--help lists the commands', async (t) => {
-  const s = io();
+  const s = cliIo();
   t.equal(await runCli(['--help'], s.streams), 0);
   t.match(s.out(), /Usage: curbside <command>/);
   t.match(s.out(), /migrate/);
 });
 
 t.test('an unknown command exits 2 with the help', async (t) => {
-  const s = io();
+  const s = cliIo();
   t.equal(await runCli(['frobnicate'], s.streams), 2);
   t.match(s.err(), /unknown command "frobnicate"/);
 });
@@ -40,11 +29,11 @@ t.test('migrate applies the migrations to DATABASE_URL', async (t) => {
     if (saved === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = saved;
   });
-  const s = io();
+  const s = cliIo();
   t.equal(await runCli(['migrate'], s.streams), 0, s.err());
   t.match(s.out(), /migrations applied/);
   const { rows } = await pool.query("select to_regclass('public.users') as users");
   t.equal(rows[0].users, 'users');
   // A second run has nothing left to do and still succeeds.
-  t.equal(await runCli(['migrate'], io().streams), 0);
+  t.equal(await runCli(['migrate'], cliIo().streams), 0);
 });

@@ -1,21 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { runCli } from '../../src/cli/index.js';
+import { cliIo } from '../helpers/cli.js';
 
-function io(input = '') {
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  return { streams: { stdin, stdout, stderr }, out: () => out, err: () => err };
-}
 
 const input = [
   JSON.stringify({ id: 'a', text: 'Email me at jane.doe@example.com about it.' }),
@@ -23,7 +12,7 @@ const input = [
 ].join('\n');
 
 t.test('phi scan reads JSONL from stdin and writes spans', async (t) => {
-  const s = io(input + '\n');
+  const s = cliIo(input + '\n');
   t.equal(await runCli(['phi', 'scan'], s.streams), 0, s.err());
   const lines = s.out().trim().split('\n').map((l) => JSON.parse(l));
   t.equal(lines.length, 2);
@@ -38,16 +27,16 @@ t.test('phi scan reads a FILE and reports a bad line clearly', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'curbside-phi-'));
   const file = path.join(dir, 'in.jsonl');
   writeFileSync(file, input);
-  const s = io();
+  const s = cliIo();
   t.equal(await runCli(['phi', 'scan', file], s.streams), 0);
   t.equal(s.out().trim().split('\n').length, 2);
 
   writeFileSync(file, input + '\n{"id": "c", "text": 5}\n');
-  const bad = io();
+  const bad = cliIo();
   t.equal(await runCli(['phi', 'scan', file], bad.streams), 1);
   t.match(bad.err(), /line 3/);
 
-  const missing = io();
+  const missing = cliIo();
   t.equal(await runCli(['phi', 'scan', path.join(dir, 'nope.jsonl')], missing.streams), 2);
   t.match(missing.err(), /cannot read/);
 });
