@@ -7,7 +7,9 @@ import { createLivePayloads } from './modules/cases/live-payloads.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
+import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { securityPlugin } from './plugins/security.js';
 import { sessionPlugin } from './plugins/session.js';
 
 export interface Clock {
@@ -65,9 +67,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
   await app.register(liveRoutes, { payloads: createLivePayloads(deps.database.db) });
+  // Pages call the services above; registered last so they can rely on every module.
+  await app.register(pagesPlugin);
   return app;
 }
