@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { createLivePayloads } from './modules/cases/live-payloads.js';
 import { healthRoutes } from './modules/health/routes.js';
-import { liveRoutes } from './modules/live/routes.js';
+import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
@@ -24,6 +24,8 @@ export interface AppDeps {
   /** Injected so tests can move time (session expiry, edit windows). */
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Timings and bounds of the live websocket (tests shorten them). */
+  live?: Omit<LiveOptions, 'payloads'>;
 }
 
 export interface ResolvedDeps extends AppDeps {
@@ -71,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
-  await app.register(liveRoutes, { payloads: createLivePayloads(deps.database.db) });
+  await app.register(liveRoutes, { ...deps.live, payloads: createLivePayloads(deps.database.db) });
   // Pages call the services above; registered last so they can rely on every module.
   await app.register(pagesPlugin);
   return app;

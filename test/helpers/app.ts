@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type Clock } from '../../src/app.js';
+import { buildApp, type AppDeps, type Clock } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { createTestDatabase } from './database.js';
@@ -44,12 +44,12 @@ interface Teardown {
 /** buildApp against this test file's own database; call app.inject() on it. */
 export async function createTestApp(
   t: Teardown,
-  options: { database?: DatabaseHandle; env?: Record<string, string>; clock?: TestClock } = {},
+  options: { database?: DatabaseHandle; env?: Record<string, string>; clock?: TestClock; live?: AppDeps['live'] } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(t));
   const clock = options.clock ?? new TestClock();
   const config = testConfig(options.env);
-  const app = await buildApp({ config, database, clock });
+  const app = await buildApp({ config, database, clock, live: options.live });
   t.teardown(() => app.close());
   return { app, database, clock, config };
 }

@@ -54,7 +54,10 @@ class CaseFeed {
     this.refreshing = this.refreshing.then(async () => {
       for (;;) {
         const batch = await this.hub.source.eventsAfter(this.caseId, this.knownSeq, PAGE);
-        for (const event of batch) this.ring.push(event);
+        for (const event of batch) {
+          this.forgetStale(event);
+          this.ring.push(event);
+        }
         if (batch.length) this.knownSeq = batch[batch.length - 1]!.seq;
         if (this.ring.length > this.hub.options.ringSize) this.ring.splice(0, this.ring.length - this.hub.options.ringSize);
         if (batch.length < PAGE) break;
@@ -62,6 +65,18 @@ class CaseFeed {
       for (const subscription of this.subscriptions) subscription.pump();
     }).catch((error: unknown) => this.hub.log.warn({ err: String(error), caseId: this.caseId }, 'live feed refresh failed'));
     return this.refreshing;
+  }
+
+  /**
+   * A new event means what earlier events read may be out of date (a reply edited or hidden, a
+   * case hidden): drop what they read, so a subscriber catching up re-reads the current rows.
+   */
+  private forgetStale(event: StoredEvent): void {
+    for (const earlier of this.ring) {
+      if (event.type === 'case.updated' || (event.replyId !== null && earlier.replyId === event.replyId)) {
+        this.hub.forget(earlier);
+      }
+    }
   }
 
   /** Events after `seq` from the ring, or null when the ring no longer reaches back that far. */
@@ -250,6 +265,10 @@ export class LiveHub implements BusHandlers {
       this.prepared.set(event, prepared);
     }
     return prepared;
+  }
+
+  forget(event: StoredEvent): void {
+    this.prepared.delete(event);
   }
 
   /** The message one viewer gets for one event, or null when they may not see it. */

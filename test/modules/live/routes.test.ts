@@ -4,7 +4,7 @@ import { endAllSessions } from '../../../src/modules/auth/sessions.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { createTestDatabase } from '../../helpers/database.js';
-import { LiveClient, listen, sharedEnv } from '../../helpers/live.js';
+import { LiveClient, listen, sharedEnv, TEST_ORIGIN } from '../../helpers/live.js';
 
 t.test('the upgrade is refused without a session, from another origin, or for an applicant', async (t) => {
   const { app } = await createTestApp(t, { env: sharedEnv() });
@@ -74,5 +74,34 @@ t.test('a session revoked while connected is closed with 4401, across processes'
   const client = new LiveClient(url, { cookie });
   await client.opened;
   await endAllSessions(a.database.db, user.id, a.clock.now(), 'suspended');
+  t.equal(await client.closed, 4401);
+});
+
+t.test('a client that stops answering pings is dropped', async (t) => {
+  const { app } = await createTestApp(t, { env: sharedEnv(), live: { heartbeatMs: 100 } });
+  const url = await listen(app);
+  const { cookie } = await signedInUser(app);
+  const { default: WebSocket } = await import('ws');
+  const silent = new WebSocket(url, { headers: { cookie, origin: TEST_ORIGIN }, autoPong: false });
+  await new Promise((resolve) => silent.once('open', resolve));
+  const started = Date.now();
+  const code = await new Promise<number>((resolve) => silent.once('close', resolve));
+  t.equal(code, 1006, 'terminated without a close frame');
+  t.ok(Date.now() - started < 2000, 'within a few heartbeats');
+
+  const answering = new LiveClient(url, { cookie });
+  await answering.opened;
+  await new Promise((r) => setTimeout(r, 400));
+  t.equal(answering.closeCode, null, 'a client that answers stays connected');
+  answering.close();
+});
+
+t.test('an expired session is closed on the next re-check', async (t) => {
+  const { app, clock } = await createTestApp(t, { env: sharedEnv(), live: { sessionRecheckMs: 100 } });
+  const url = await listen(app);
+  const { cookie } = await signedInUser(app);
+  const client = new LiveClient(url, { cookie });
+  await client.opened;
+  clock.advance(13 * 60 * 60 * 1000);
   t.equal(await client.closed, 4401);
 });
