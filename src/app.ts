@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { authRoutes } from './modules/auth/routes.js';
 import { createLivePayloads } from './modules/cases/live-payloads.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
+  await app.register(authRoutes);
   await app.register(phiRoutes);
   await app.register(liveRoutes, { ...deps.live, payloads: createLivePayloads(deps.database.db) });
   // Pages call the services above; registered last so they can rely on every module.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 /** The whole environment the process reads, validated once at start-up. */
 export const envSchema = z.object({
@@ -20,6 +21,10 @@ export const envSchema = z.object({
   PUBLIC_ORIGIN: z.url().optional(),
   RATE_LIMIT_LOGIN_FAILURES: positiveInt(10),
   RATE_LIMIT_POSTS_PER_MINUTE: positiveInt(30),
+  /** Coarse per-IP flood guard on the auth routes; the login-failure counter is the real rule. */
+  RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(300),
+  /** Extra wait per failed login beyond the third in the window (capped at 2 s); 0 disables it. */
+  LOGIN_SLOWDOWN_MS: nonNegativeInt(250),
 });
 
 export type Env = z.infer<typeof envSchema>;

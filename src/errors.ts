@@ -21,8 +21,8 @@ export class BadRequestError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'log in to continue') {
-    super(401, 'unauthenticated', message);
+  constructor(message = 'log in to continue', code = 'unauthenticated') {
+    super(401, code, message);
   }
 }
 

@@ -1,0 +1,126 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database } from '../../db/client.js';
+import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
+import { recordAudit, type AuditContext } from '../audit/service.js';
+import { createUser, findUserByEmail, findUserById, updateUser, type UserRow } from '../users/service.js';
+import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
+import { endAllSessions, endSession, startSession, type StartedSession } from './sessions.js';
+import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure, slowdownMs } from './throttle.js';
+
+export interface AuthDeps {
+  db: Database;
+  secret: string;
+  now: () => Date;
+}
+
+export interface ClientMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface LoginLimits {
+  maxFailures: number;
+  slowdownStepMs: number;
+}
+
+/** The same words for an unknown email and a wrong password, so the answer reveals nothing. */
+const BAD_CREDENTIALS = 'the email or password is not correct';
+
+export async function register(
+  deps: AuthDeps,
+  input: { email: string; password: string },
+  meta: ClientMeta,
+  audit: AuditContext,
+): Promise<{ user: UserRow; session: StartedSession }> {
+  assertPasswordAllowed(input.password);
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.transaction(async (tx) => {
+    // A duplicate email is a 409 (email_taken) from createUser. Answering "201" alike would not
+    // hide anything without an email round trip (we could not hand out a session for the
+    // existing account), so the conventional answer is kept and the route is rate-limited.
+    const user = await createUser(tx, { email: input.email, passwordHash });
+    const session = await startSession(tx, deps.secret, user.id, deps.now(), meta);
+    await recordAudit(tx, { ...audit, actorId: user.id }, { action: 'auth.registered', targetType: 'user', targetId: user.id });
+    return { user, session };
+  });
+}
+
+/**
+ * Checks the throttle first (a refused attempt neither checks nor counts the password), then
+ * the password, always through argon2 so unknown and known emails take alike time.
+ */
+export async function login(
+  deps: AuthDeps,
+  input: { email: string; password: string },
+  meta: ClientMeta,
+  limits: LoginLimits,
+): Promise<{ user: UserRow; session: StartedSession }> {
+  const key = { emailKey: emailKeyOf(input.email), ip: meta.ip };
+  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  if (verdict.refused) {
+    throw new RateLimitedError('too many failed logins; try again later', verdict.retryAfterSeconds);
+  }
+  const pause = slowdownMs(verdict.failures, limits.slowdownStepMs);
+  if (pause > 0) await sleep(pause);
+
+  const user = await findUserByEmail(deps.db, input.email.trim());
+  const ok = await verifyPassword(user?.passwordHash, input.password);
+  if (!user || !ok) {
+    await recordLoginFailure(deps.db, key, deps.now());
+    throw new UnauthenticatedError(BAD_CREDENTIALS, 'invalid_credentials');
+  }
+  const session = await deps.db.transaction(async (tx) => {
+    await clearLoginFailures(tx, key, deps.now());
+    return startSession(tx, deps.secret, user.id, deps.now(), meta);
+  });
+  return { user, session };
+}
+
+export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
+  await endSession(deps.db, sessionId, deps.now(), 'logout');
+}
+
+/**
+ * Changes the password and revokes every session of the account, then starts a fresh one for
+ * the caller: a thief holding an old cookie loses it at once. A wrong current password counts
+ * as a failed login for the account, so a stolen cookie cannot be used to guess it freely.
+ */
+export async function changePassword(
+  deps: AuthDeps,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  meta: ClientMeta,
+  limits: LoginLimits,
+  audit: AuditContext,
+): Promise<{ user: UserRow; session: StartedSession }> {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new UnauthenticatedError();
+  const key = { emailKey: emailKeyOf(user.email), ip: meta.ip };
+  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  if (verdict.refused) throw new RateLimitedError('too many wrong passwords; try again later', verdict.retryAfterSeconds);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    await recordLoginFailure(deps.db, key, deps.now());
+    throw new ForbiddenError('the current password is not correct', 'wrong_password');
+  }
+  assertPasswordAllowed(input.newPassword);
+  const passwordHash = await hashPassword(input.newPassword);
+  return deps.db.transaction(async (tx) => {
+    const now = deps.now();
+    const updated = await updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    const revoked = await endAllSessions(tx, user.id, now, 'password_changed');
+    const session = await startSession(tx, deps.secret, user.id, now, meta);
+    await recordAudit(tx, audit, {
+      action: 'auth.password_changed',
+      targetType: 'user',
+      targetId: user.id,
+      data: { sessionsRevoked: revoked.length },
+    });
+    return { user: updated!, session };
+  });
+}
+
+export async function currentUser(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserRow> {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new UnauthenticatedError();
+  return user;
+}
