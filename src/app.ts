@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { createLivePayloads } from './modules/cases/live-payloads.js';
+import { caseRoutes } from './modules/cases/routes.js';
+import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
@@ -74,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(caseRoutes);
+  await app.register(flagRoutes);
   await app.register(phiRoutes);
   await app.register(liveRoutes, { ...deps.live, payloads: createLivePayloads(deps.database.db) });
   // Pages call the services above; registered last so they can rely on every module.

@@ -39,8 +39,12 @@ export const cases = pgTable(
     urgency: urgencyEnum('urgency').notNull(),
     body: text('body').notNull(),
     question: text('question').notNull(),
+    /** Sanitised HTML rendered from the markdown at write time; null means "render on read". */
+    bodyHtml: text('body_html'),
+    questionHtml: text('question_html'),
     status: caseStatusEnum('status').notNull().default('open'),
     outcome: text('outcome'),
+    outcomeHtml: text('outcome_html'),
     outcomeAt: timestamp('outcome_at', { withTimezone: true }),
     replyCount: integer('reply_count').notNull().default(0),
     /** Last event sequence number handed out for this case; bumped in the writing transaction. */
@@ -63,6 +67,12 @@ export const cases = pgTable(
     index('cases_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('cases_specialty_created_idx').on(t.specialty, t.createdAt.desc(), t.id.desc()),
     index('cases_search_idx').using('gin', t.search),
+    // The posting rate limit counts an author's recent cases.
+    index('cases_author_created_idx').on(t.authorId, t.createdAt),
+    // The list filters walk these in keyset order.
+    index('cases_unanswered_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.replyCount} = 0`),
+    index('cases_urgent_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.urgency} = 'urgent'`),
+    index('cases_solved_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.status} = 'solved'`),
   ],
 );
 
@@ -78,6 +88,7 @@ export const replies = pgTable(
       .references(() => users.id),
     seq: integer('seq').notNull(),
     body: text('body').notNull(),
+    bodyHtml: text('body_html'),
     helpful: boolean('helpful').notNull().default(false),
     votes: integer('votes').notNull().default(0),
     hiddenAt: timestamp('hidden_at', { withTimezone: true }),
@@ -86,7 +97,10 @@ export const replies = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('replies_case_seq_key').on(t.caseId, t.seq)],
+  (t) => [
+    uniqueIndex('replies_case_seq_key').on(t.caseId, t.seq),
+    index('replies_author_created_idx').on(t.authorId, t.createdAt),
+  ],
 );
 
 export const replyVotes = pgTable(
@@ -170,5 +184,12 @@ export const flags = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('flags_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('flags_status_idx').on(t.status, t.createdAt),
+    // One open flag per reporter and target: a second report of the same thing is a 409.
+    uniqueIndex('flags_open_reporter_target_key')
+      .on(t.targetType, t.targetId, t.reporterId)
+      .where(sql`${t.status} = 'open'`),
+    index('flags_target_idx').on(t.targetType, t.targetId),
+  ],
 );

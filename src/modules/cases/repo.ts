@@ -1,0 +1,251 @@
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { cases, contentRevisions, phiAcknowledgements, replies, replyVotes, users } from '../../db/schema/index.js';
+
+const { search: _search, ...caseColumns } = getTableColumns(cases);
+
+export type CaseRecord = Omit<typeof cases.$inferSelect, 'search'>;
+export type NewCase = typeof cases.$inferInsert;
+export type ReplyRecord = typeof replies.$inferSelect;
+export type NewReply = typeof replies.$inferInsert;
+
+export interface AuthorFields {
+  authorHandle: string;
+  authorSpecialty: string | null;
+}
+export type CaseView = CaseRecord & AuthorFields;
+export type ReplyView = ReplyRecord & AuthorFields & { voted: boolean };
+export type ContentType = 'case' | 'reply';
+
+const authorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
+
+export async function insertCase(db: DbOrTx, values: NewCase): Promise<CaseRecord> {
+  const [row] = await db.insert(cases).values(values).returning(caseColumns);
+  return row!;
+}
+
+export async function findCaseView(db: DbOrTx, id: string): Promise<CaseView | undefined> {
+  const [row] = await db
+    .select({ ...caseColumns, ...authorFields })
+    .from(cases)
+    .innerJoin(users, eq(users.id, cases.authorId))
+    .where(eq(cases.id, id));
+  return row;
+}
+
+export async function updateCase(db: DbOrTx, id: string, values: Partial<NewCase>): Promise<CaseRecord | undefined> {
+  const [row] = await db.update(cases).set(values).where(eq(cases.id, id)).returning(caseColumns);
+  return row;
+}
+
+/** The position of a row in a list, as the cursor carries it. `at` is UTC with microseconds. */
+export interface ListKey {
+  rank?: number;
+  at: string;
+  id: string;
+}
+
+export interface ListCasesOptions {
+  viewerId: string;
+  seesAllHidden: boolean;
+  specialty?: string;
+  filter: 'newest' | 'unanswered' | 'urgent' | 'solved';
+  q?: string;
+  after?: ListKey;
+  limit: number;
+}
+
+const cursorAt = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+const keyAt = (at: string) => sql`(${at}::timestamp at time zone 'UTC')`;
+
+/**
+ * One keyset page of cases, newest first, or by full-text rank then recency when `q` is given.
+ * Never OFFSET: the page after `after` starts strictly below its key.
+ */
+export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Promise<Array<CaseView & { key: ListKey }>> {
+  const conditions: SQL[] = [isNull(cases.deletedAt)];
+  if (!options.seesAllHidden) conditions.push(or(isNull(cases.hiddenAt), eq(cases.authorId, options.viewerId))!);
+  if (options.specialty) conditions.push(eq(cases.specialty, options.specialty));
+  if (options.filter === 'unanswered') conditions.push(sql`${cases.replyCount} = 0`);
+  if (options.filter === 'urgent') conditions.push(sql`${cases.urgency} = 'urgent'`);
+  if (options.filter === 'solved') conditions.push(sql`${cases.status} = 'solved'`);
+
+  const query = options.q ? sql`websearch_to_tsquery('english', ${options.q})` : undefined;
+  const rank = query ? sql<number>`ts_rank(${cases.search}, ${query})` : sql<number>`0::real`;
+  if (query) conditions.push(sql`${cases.search} @@ ${query}`);
+  const after = options.after;
+  if (after && query) {
+    conditions.push(sql`(${rank}, ${cases.createdAt}, ${cases.id}) < (${after.rank ?? 0}::real, ${keyAt(after.at)}, ${after.id}::uuid)`);
+  } else if (after) {
+    conditions.push(sql`(${cases.createdAt}, ${cases.id}) < (${keyAt(after.at)}, ${after.id}::uuid)`);
+  }
+  const order = query ? [desc(rank), desc(cases.createdAt), desc(cases.id)] : [desc(cases.createdAt), desc(cases.id)];
+
+  const rows = await db
+    .select({ ...caseColumns, ...authorFields, keyAt: cursorAt, keyRank: rank })
+    .from(cases)
+    .innerJoin(users, eq(users.id, cases.authorId))
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(options.limit);
+  return rows.map(({ keyAt: at, keyRank, ...row }) => ({
+    ...row,
+    key: query ? { rank: Number(keyRank), at, id: row.id } : { at, id: row.id },
+  }));
+}
+
+export async function insertReply(db: DbOrTx, values: NewReply): Promise<ReplyRecord> {
+  const [row] = await db.insert(replies).values(values).returning();
+  return row!;
+}
+
+export async function updateReply(db: DbOrTx, id: string, values: Partial<NewReply>): Promise<ReplyRecord | undefined> {
+  const [row] = await db.update(replies).set(values).where(eq(replies.id, id)).returning();
+  return row;
+}
+
+const votedBy = (viewerId: string) =>
+  sql<boolean>`exists (select 1 from ${replyVotes} where ${replyVotes.replyId} = ${replies.id} and ${replyVotes.userId} = ${viewerId})`;
+
+/** A reply with its author and whether the viewer voted for it. */
+export async function findReplyView(db: DbOrTx, id: string, viewerId: string): Promise<ReplyView | undefined> {
+  const [row] = await db
+    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
+    .from(replies)
+    .innerJoin(users, eq(users.id, replies.authorId))
+    .where(eq(replies.id, id));
+  return row;
+}
+
+/** Every reply of a case not deleted, in seq order, in one query (no per-reply look-ups). */
+export async function listReplyViews(db: DbOrTx, caseId: string, viewerId: string): Promise<ReplyView[]> {
+  return db
+    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
+    .from(replies)
+    .innerJoin(users, eq(users.id, replies.authorId))
+    .where(and(eq(replies.caseId, caseId), isNull(replies.deletedAt)))
+    .orderBy(asc(replies.seq));
+}
+
+/** Adds the vote; false when it already existed. */
+export async function insertVote(db: DbOrTx, replyId: string, userId: string, at: Date): Promise<boolean> {
+  const rows = await db.insert(replyVotes).values({ replyId, userId, createdAt: at }).onConflictDoNothing().returning({ replyId: replyVotes.replyId });
+  return rows.length > 0;
+}
+
+export async function deleteVote(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
+  const rows = await db
+    .delete(replyVotes)
+    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)))
+    .returning({ replyId: replyVotes.replyId });
+  return rows.length > 0;
+}
+
+export async function hasVoted(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
+  const rows = await db
+    .select({ replyId: replyVotes.replyId })
+    .from(replyVotes)
+    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)));
+  return rows.length > 0;
+}
+
+/** Serialises one account's posting (across processes) for the rest of the transaction. */
+export async function lockPoster(tx: DbOrTx, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'posts:' + userId}, 0))`);
+}
+
+/** Cases and replies the user created after `since`, and the oldest of them. */
+export async function countPostsSince(db: DbOrTx, userId: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
+  const result = await db.execute<{ count: string; oldest: Date | string | null }>(sql`
+    select count(*) as count, min(created_at) as oldest from (
+      select ${cases.createdAt} as created_at from ${cases} where ${cases.authorId} = ${userId} and ${cases.createdAt} > ${since.toISOString()}
+      union all
+      select ${replies.createdAt} from ${replies} where ${replies.authorId} = ${userId} and ${replies.createdAt} > ${since.toISOString()}
+    ) recent`);
+  const row = result.rows[0]!;
+  return { count: Number(row.count), oldest: row.oldest === null ? null : new Date(row.oldest) };
+}
+
+export async function insertRevision(
+  db: DbOrTx,
+  values: { targetType: ContentType | 'outcome'; targetId: string; editorId: string; previous: Record<string, unknown>; createdAt: Date },
+): Promise<void> {
+  await db.insert(contentRevisions).values(values);
+}
+
+export interface StoredAcknowledgement {
+  targetType: ContentType;
+  targetId: string;
+  field: string;
+  start: number;
+  end: number;
+  type: string;
+  text: string;
+}
+
+export async function insertAcknowledgements(
+  db: DbOrTx,
+  rows: StoredAcknowledgement[],
+  acknowledgedBy: string,
+  at: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(phiAcknowledgements).values(rows.map((row) => ({ ...row, acknowledgedBy, createdAt: at })));
+}
+
+/** The acknowledged findings of several pieces of content, for moderators. */
+export async function listAcknowledgements(db: DbOrTx, targetIds: string[]): Promise<StoredAcknowledgement[]> {
+  if (targetIds.length === 0) return [];
+  const rows = await db
+    .select({
+      targetType: phiAcknowledgements.targetType,
+      targetId: phiAcknowledgements.targetId,
+      field: phiAcknowledgements.field,
+      start: phiAcknowledgements.start,
+      end: phiAcknowledgements.end,
+      type: phiAcknowledgements.type,
+      text: phiAcknowledgements.text,
+    })
+    .from(phiAcknowledgements)
+    .where(inArray(phiAcknowledgements.targetId, targetIds))
+    .orderBy(asc(phiAcknowledgements.createdAt));
+  return rows as StoredAcknowledgement[];
+}
+
+/** Locks the case row until commit (every write to a thread goes through it, in this order). */
+export async function lockCase(tx: DbOrTx, id: string): Promise<boolean> {
+  const rows = await tx.select({ id: cases.id }).from(cases).where(eq(cases.id, id)).for('update');
+  return rows.length > 0;
+}
+
+export async function findReplyCaseId(db: DbOrTx, replyId: string): Promise<string | undefined> {
+  const [row] = await db.select({ caseId: replies.caseId }).from(replies).where(eq(replies.id, replyId));
+  return row?.caseId;
+}
+
+export async function findCaseViews(db: DbOrTx, ids: string[]): Promise<CaseView[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ ...caseColumns, ...authorFields })
+    .from(cases)
+    .innerJoin(users, eq(users.id, cases.authorId))
+    .where(inArray(cases.id, ids));
+}
+
+export async function findReplyViews(db: DbOrTx, ids: string[], viewerId: string): Promise<ReplyView[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
+    .from(replies)
+    .innerJoin(users, eq(users.id, replies.authorId))
+    .where(inArray(replies.id, ids));
+}
+
+export async function addVotes(db: DbOrTx, id: string, delta: number): Promise<ReplyRecord | undefined> {
+  const [row] = await db
+    .update(replies)
+    .set({ votes: sql`${replies.votes} + ${delta}` })
+    .where(eq(replies.id, id))
+    .returning();
+  return row;
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { caseSchema, replySchema } from '../cases/schemas.js';
+
+const reason = z.string().trim().min(1).max(1000);
+export const contentTypeSchema = z.enum(['case', 'reply']);
+
+export const createFlagBody = z.strictObject({
+  targetType: contentTypeSchema,
+  targetId: z.string().max(100),
+  reason,
+});
+export type CreateFlagInput = z.infer<typeof createFlagBody>;
+
+export const listFlagsQuery = z.object({ status: z.enum(['open', 'hidden', 'dismissed']).default('open') });
+
+export const decisionBody = z.strictObject({ action: z.enum(['hide', 'dismiss']), reason });
+export type DecisionInput = z.infer<typeof decisionBody>;
+
+export const moderationReasonBody = z.strictObject({ reason });
+
+export const flagParams = z.object({ id: z.string().max(100) });
+export const contentParams = z.object({ type: contentTypeSchema, id: z.string().max(100) });
+
+export const flagSchema = z.object({
+  id: z.string(),
+  targetType: contentTypeSchema,
+  targetId: z.string(),
+  reason: z.string(),
+  status: z.enum(['open', 'hidden', 'dismissed']),
+  createdAt: z.string(),
+  resolution: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+});
+
+/** What a moderator sees in the queue: the flag, who raised it, and the content as it stands. */
+export const queuedFlagSchema = flagSchema.extend({
+  reporter: z.object({ handle: z.string() }),
+  target: z
+    .object({
+      caseId: z.string(),
+      deleted: z.boolean(),
+      case: caseSchema.optional(),
+      reply: replySchema.optional(),
+    })
+    .nullable(),
+});
+
+export type PublicFlag = z.infer<typeof flagSchema>;
+export type QueuedFlag = z.infer<typeof queuedFlagSchema>;
