@@ -22,12 +22,29 @@ export function listField(form: FormBody, name: string): string[] {
   return (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
 }
 
+/** A message a person understands, for one zod issue on a form field. */
+function humanMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small') return 'This field is required.';
+  if (issue.code === 'too_big') return `This is too long: at most ${String(issue.maximum)} characters.`;
+  if (issue.code === 'invalid_value' || issue.code === 'invalid_union') return 'Choose one of the options.';
+  if (issue.code === 'invalid_type') return 'This field is required.';
+  return issue.message;
+}
+
 /** zod issues as one message per top-level field, for display next to that field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: z.ZodError, messages: Record<string, string> = {}): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '_form');
-    errors[field] ??= issue.message;
+    errors[field] ??= messages[field] ?? humanMessage(issue);
   }
   return errors;
+}
+
+/** `acknowledge` checkboxes carry "field:start:end"; anything else is dropped. */
+export function acknowledgementsOf(form: FormBody): Array<{ field: string; start: number; end: number }> {
+  return listField(form, 'acknowledge').flatMap((value) => {
+    const match = /^([a-z]{1,40}):(\d{1,7}):(\d{1,7})$/.exec(value);
+    return match ? [{ field: match[1]!, start: Number(match[2]), end: Number(match[3]) }] : [];
+  });
 }

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { publicDir, viewsDir } from './assets.js';
 import { loginPath } from './paths.js';
 import { renderPage } from './render.js';
+import { casePages } from './case-pages.js';
 import { sessionPages } from './session-pages.js';
 
 export const CSRF_COOKIE = 'curbside_csrf';
@@ -68,5 +69,6 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
   await app.register(async function pageRoutes(pages) {
     await pages.register(formbody, { bodyLimit: 128 * 1024 });
     await pages.register(sessionPages);
+    await pages.register(casePages);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assetVersion } from './assets.js';
+import { viewHelpers } from './labels.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
 
 export interface PageData {
@@ -28,6 +29,7 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply) {
     canModerate: canModerate(viewer),
     csrfToken: reply.generateCsrf(),
     asset: assetUrl,
+    h: viewHelpers,
     errors: {} as Record<string, string>,
     values: {} as Record<string, unknown>,
   };
