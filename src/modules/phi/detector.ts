@@ -2,7 +2,7 @@ import { findAges } from './detector/ages.js';
 import { findCharacteristics } from './detector/characteristics.js';
 import { findContacts } from './detector/contacts.js';
 import { findDates } from './detector/dates.js';
-import type { Candidate, PhiFinding, PhiType } from './detector/finding.js';
+import type { Candidate, PhiFinding } from './detector/finding.js';
 import { findIdentifiers } from './detector/identifiers.js';
 import { findLinks } from './detector/links.js';
 import { findNames } from './detector/names.js';
@@ -100,6 +100,3 @@ export function detectPhi(text: string): PhiFinding[] {
   }
   return findings;
 }
-
-export type { Candidate };
-export const PHI_TYPES: readonly PhiType[] = ['NAME', 'DATE', 'AGE', 'LOCATION', 'CONTACT', 'ID', 'URL', 'OTHER'];

@@ -104,6 +104,34 @@ t.test('hard negatives: clinical language is not PHI', async (t) => {
   for (const text of negatives) assertClean(t, text);
 });
 
+t.test('more posts: lower-case names, initials, relatives, addresses', async (t) => {
+  assertFinds(t, 'quick q from nights - pt is olumide, 23m, sickle crisis, pain 9/10 despite PCA', ['olumide'], 'NAME');
+  assertFinds(t, 'his brother tunde is the only one who can consent apparently', ['tunde'], 'NAME');
+  assertFinds(t, 'Case: Bongani Dlamini, 45M from Soweto, new HIV dx, CD4 48.', ['Bongani Dlamini', 'Soweto']);
+  assertFinds(t, "Mrs. O'Sullivan-Reid (DOB 17 August 1930) presented with delirium.", ["O'Sullivan-Reid", '17 August 1930']);
+  assertFinds(t, 'Twin sisters Zainab and Zahra, 6yo, both with T1DM since 14/02/2023.', ['Zainab', 'Zahra', '14/02/2023']);
+  assertFinds(t, 'Joyce (94) has had three falls since Sunday the 5th.', ['Joyce', '94', 'Sunday the 5th']);
+  assertFinds(t, 'MRN#: 00-481-2297. 88F, aortic stenosis, for TAVI work-up.', ['00-481-2297'], 'ID');
+  assertFinds(t, 'Came in from Kilmarnock on Hogmanay with a GI bleed.', ['Kilmarnock', 'Hogmanay']);
+  assertFinds(t, 'The patient is a former Premier League footballer, so the press will be all over this.', ['former Premier League footballer'], 'OTHER');
+});
+
+t.test('more hard negatives: eponyms with grades, scores, brands, guidance', async (t) => {
+  const negatives = [
+    'Wolff-Parkinson-White on ECG, delta waves, short PR. Refer for EP study?',
+    "Bell's palsy, House-Brackmann III, prednisolone 50 mg for 10 days.",
+    'Fitzpatrick IV skin, melasma. Tri-Luma at night, SPF 50.',
+    'Addenbrooke and MoCA both fine; the Mini-Cog was borderline.',
+    'Guillain-Barré variant, Miller Fisher, anti-GQ1b positive. IVIg 0.4 g/kg for 5 days.',
+    'Trulicity vs Victoza vs Mounjaro — which do your patients tolerate best?',
+    'Barthel 45/100, Rockwood 6. For a care home placement review.',
+    'Her dad died at 58 of an MI and her mum is 84 with AF.',
+    'Na is 119 and falling; glucose was 95 this morning.',
+    'In my practice in rural Ontario we see a lot of Lyme. Doxy 200 mg stat?',
+  ];
+  for (const text of negatives) assertClean(t, text);
+});
+
 t.test('findings are sorted, non-overlapping, and quote the text', async (t) => {
   const text = 'Mrs Abernethy-Lowe (DOB 04/05/1932), 12 Quarry Lane, Whitby YO21 3AB, tel 01632 960555.';
   const findings = detectPhi(text);

@@ -80,9 +80,10 @@ t.test('asq-phi.jsonl meets the issue targets', async (t) => {
 t.test('forum-dev.jsonl stays above its floors', async (t) => {
   const m = score(loadGold('forum-dev.jsonl'));
   t.comment(JSON.stringify(m));
-  t.ok(m.spanRecall >= 0.93, `span recall ${m.spanRecall} >= 0.93`);
-  t.ok(m.leakedRate <= 0.06, `leaked ${m.leakedRate} <= 0.06`);
-  t.ok(m.phiFreeFlagged <= 0.12, `PHI-free flagged ${m.phiFreeFlagged} <= 0.12`);
-  t.ok(m.charPrecision >= 0.9, `char precision ${m.charPrecision} >= 0.9`);
-  t.ok(m.charRecall >= 0.9, `char recall ${m.charRecall} >= 0.9`);
+  // Measured: span recall 0.984, leaked 0.023, flagged 0.0, char precision 0.971, char recall 0.971.
+  t.ok(m.spanRecall >= 0.95, `span recall ${m.spanRecall} >= 0.95`);
+  t.ok(m.leakedRate <= 0.05, `leaked ${m.leakedRate} <= 0.05`);
+  t.ok(m.phiFreeFlagged <= 0.05, `PHI-free flagged ${m.phiFreeFlagged} <= 0.05`);
+  t.ok(m.charPrecision >= 0.93, `char precision ${m.charPrecision} >= 0.93`);
+  t.ok(m.charRecall >= 0.93, `char recall ${m.charRecall} >= 0.93`);
 });

@@ -1,4 +1,5 @@
 import type { Candidate } from './finding.js';
+import { isEnglishWord, lexicons } from './lexicons.js';
 
 // Ages of 90 and over identify (Safe Harbor); "90+" is the permitted aggregate.
 const AGE_NUMBER = '(?:9\\d|1[01]\\d)';
@@ -34,11 +35,22 @@ const PATTERNS: RegExp[] = [
 // The age is capture group 1; the `d` flag gives its offsets.
 const WITH_INDICES = PATTERNS.map((p) => new RegExp(p.source, `${p.flags}d`));
 
+const PERSON_SUBJECT = /^(?:She|He|Who|Mum|Mom|Dad|Mother|Father|Husband|Wife|Partner|Gran|Granny|Grandma|Grandad|Grandpa|Nan|Patient|Pt)$/;
+
+// "Na is 119", "Glucose was 95": a lab, not a person, before "is".
+function isLabBeforeIs(match: string): boolean {
+  const subject = /^(\p{Lu}\p{Ll}+)\s+(?:is|was|turned|turns)\b/u.exec(match)?.[1];
+  if (!subject) return false;
+  if (PERSON_SUBJECT.test(subject)) return false;
+  return subject.length < 3 || (isEnglishWord(subject) && !lexicons().firstNames.has(subject));
+}
+
 export function findAges(text: string): Candidate[] {
   const out: Candidate[] = [];
   for (const re of WITH_INDICES) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (isLabBeforeIs(m[0])) continue;
       const span = m.indices?.[1];
       if (span) out.push({ start: span[0], end: span[1], type: 'AGE' });
     }

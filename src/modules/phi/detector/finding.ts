@@ -14,14 +14,3 @@ export interface Candidate {
   end: number;
   type: PhiType;
 }
-
-/** Offsets of capture group `group` of a match made with the `d` flag. */
-export function groupSpan(match: RegExpExecArray, group: number): [number, number] | undefined {
-  const indices = match.indices?.[group];
-  return indices ? [indices[0], indices[1]] : undefined;
-}
-
-export function candidateFromGroup(match: RegExpExecArray, group: number, type: PhiType): Candidate | undefined {
-  const span = groupSpan(match, group);
-  return span ? { start: span[0], end: span[1], type } : undefined;
-}

@@ -82,7 +82,9 @@ export function findIdentifiers(text: string): Candidate[] {
     const bare = text.slice(start, end);
     // A bare "#" or "no." announces counts as often as ids ("#3 this season"), so it needs a longer value.
     const weakLabel = /^(?:#|no\.|ID|I\.D\.|plate|reg)$/i.test(label);
-    if (digits(bare) < (weakLabel ? 4 : 3) || bare.length < 4) continue;
+    // A code mixing letters and digits (8G4KJ2) is an id with fewer digits than a bare number.
+    const mixed = /[A-Za-z]/.test(bare) && bare.length >= 5;
+    if (digits(bare) < (weakLabel && !mixed ? 4 : 2) || bare.length < 4) continue;
     if (isCodeContext(text, m.index) || isDateShape(bare)) continue;
     push(start, end);
     LABELLED_ID.lastIndex = Math.max(LABELLED_ID.lastIndex, end);

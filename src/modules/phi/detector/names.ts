@@ -17,6 +17,9 @@ const RELATIONS = new Set(
 );
 // "calls him X", "known as X", "goes by X"
 const NAMING_PHRASE = /\b(?:calls?\s+(?:him|her|them)|known\s+as|goes\s+by|answers\s+to|name\s+is|name['’]s)\s*$/i;
+const NAMING_PHRASE_ENDS = new Set(['him', 'her', 'them', 'as', 'by', 'to', 'is', 'name', 'names']);
+// "pt is olumide": a patient introduced by name, but only with a word that is no English word.
+const PATIENT_IS = /\b(?:pt|patient)\s+is\s+$/i;
 
 // Placeholders and fictional or historical figures are never a patient.
 const NOT_A_PERSON = new Set(
@@ -33,11 +36,9 @@ const FAMILY_RELATIONS = new Set([...RELATIONS].filter((r) => !/^(?:patient|pt|b
 // Two or three capitals after "pt" are initials unless they are a label or a diagnosis.
 const NOT_PATIENT_INITIALS = new Set('ID MRN DOB SSN UR URN NHS CHI MBI AF MI PE DM HF RA MS CP ED UK US OK NO IV PO HR BP IN ON IS TO AT'.split(' '));
 
-const CONTRACTION = /['’](?:m|ve|d|ll|re|t|s)$/i;
-
 // A proper noun followed by one of these names a disease, sign or score, not a person.
 const EPONYM_NOUN =
-  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
+  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|(?:I{1,3}|IV|V|VI)\b|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
 
 // Dotted initials that are abbreviations instead.
 const NOT_INITIALS = new Set(['U.S.', 'U.K.', 'D.O.B.', 'A.M.', 'P.M.', 'N.B.', 'P.S.', 'R.N.', 'M.D.', 'B.S.', 'E.R.', 'I.V.', 'P.O.', 'O.D.', 'B.D.', 'Q.D.', 'T.D.S.', 'D.C.', 'I.D.', 'U.N.', 'E.U.', 'L.A.', 'N.Y.', 'S.O.B.', 'C.O.', 'R.I.P.', 'A.K.A.']);
@@ -45,7 +46,16 @@ const DOTTED_INITIALS = /(?<![\p{L}.])\p{Lu}\.\s?\p{Lu}\.(?:\s?\p{Lu}\.)?(?![\p{
 const AGE_SEX_AFTER = /^\s*[,(]\s*\d{1,3}\s*(?:[MFmf]\b|yo\b|y\/o|-?year-old|yrs?\b|\)|,|!)/;
 const AGE_SEX_BEFORE = /\b\d{1,3}\s?[MF],\s*$/;
 const SPEECH_AFTER = /^\s*(?:\)|says|said|wants|wanted|thinks|asked|asks|is|was|has|had|reports|reported|found|came|brought|insists|feels|tells|told|rang|called|doesn['’]t|does)\b/i;
+const PERSON_VERB_AFTER = /^\s+(?:says|said|wants|wanted|thinks|thought|asked|asks|insists|insisted|feels|felt|tells|told|rang|reports|reported|refuses|refused|agrees|agreed|worries|prefers)\b/i;
 const MONTHS = new Set('January February March April May June July August September October November December'.split(' '));
+
+// A name is capitalised and then lower case, in parts joined by a hyphen or an apostrophe
+// (O'Brien, Reyes-Montoya, McLeod); "HbSS", "SmPC" and "Pre-op" are not names.
+const NAME_SHAPE = /^(?:Mc|Mac|Fitz|De|La|Le|Van)?\p{Lu}\p{Ll}+(?:['’-]\p{Lu}\p{Ll}+)*$/u;
+
+function isNameShaped(word: string): boolean {
+  return NAME_SHAPE.test(word);
+}
 
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
@@ -58,7 +68,7 @@ function followsEponymNoun(text: string, token: Token): boolean {
 /** A capitalised word that is a name and nothing else a clinician would write. */
 function isUnambiguousName(word: string): boolean {
   const lex = lexicons();
-  if (word.length < 3 || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word) || CONTRACTION.test(word)) return false;
+  if (word.length < 3 || !isNameShaped(word) || NOT_A_PERSON.has(word) || lex.eponyms.has(word) || lex.regions.has(word)) return false;
   if (isEnglishWord(word)) return false;
   const parts = word.split('-');
   if (parts.length > 1) {
@@ -114,9 +124,9 @@ function extendName(text: string, tokens: Token[], i: number, maxWords: number):
 function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const title = tokens[i]!;
-    if (!TITLES.has(title.word.toLowerCase()) || title.possessive) continue;
+    if (!TITLES.has(title.lower) || title.possessive) continue;
     const gap = text.slice(title.end, tokens[i + 1]!.start);
-    if (!/^\.?\s+$/.test(gap)) continue;
+    if (!/^\.?[ \t]+$/.test(gap)) continue;
     const first = tokens[i + 1]!;
     // "Nurse", "Chief", "Lady" and "Lord" are common nouns unless capitalised.
     if (/^(?:nurse|chief|lady|lord|sir|uncle|aunty|auntie|doctor)$/.test(title.word)) continue;
@@ -136,11 +146,21 @@ function titleNames(text: string, tokens: Token[], out: Candidate[]): void {
 function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const cue = tokens[i]!;
-    const cueWord = cue.word.toLowerCase();
-    const namingPhrase = NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
+    const cueWord = cue.lower;
+    // Most words are no cue at all; only these can end a naming phrase.
+    const mayEndPhrase = NAMING_PHRASE_ENDS.has(cueWord);
+    if (!mayEndPhrase && !RELATIONS.has(cueWord)) continue;
+    const namingPhrase = mayEndPhrase && NAMING_PHRASE.test(text.slice(Math.max(0, tokens[i + 1]!.start - 20), tokens[i + 1]!.start));
+    const patientIs = cueWord === 'is' && PATIENT_IS.test(text.slice(Math.max(0, tokens[i + 1]!.start - 16), tokens[i + 1]!.start)) && !isEnglishWord(tokens[i + 1]!.word);
+    if (patientIs && tokens[i + 1]!.word.length > 2 && isNameShaped(capitalise(tokens[i + 1]!.word))) {
+      const named = tokens[i + 1]!;
+      out.push({ start: named.start, end: named.end, type: 'NAME' });
+      i++;
+      continue;
+    }
     if (!(RELATIONS.has(cueWord) && !cue.possessive) && !namingPhrase) continue;
     const candidate = tokens[i + 1]!;
-    if (TITLES.has(candidate.word.toLowerCase())) continue;
+    if (TITLES.has(candidate.lower)) continue;
     const gap = text.slice(cue.end, candidate.start);
     if (!namingPhrase && !/^[\s,(:]{1,3}$/.test(gap)) continue;
     const inParens = gap.includes('(') && text[candidate.end] === ')';
@@ -155,7 +175,10 @@ function relationNames(text: string, tokens: Token[], out: Candidate[]): void {
     }
     const family = FAMILY_RELATIONS.has(cueWord) && /^\s+$|\($/.test(gap.trim() === '' ? ' ' : gap.trim());
     if (!isCuedName(candidate, true)) {
-      if (!(family && candidate.capitalised && !candidate.acronym && !lexicons().regions.has(candidate.word) && !MONTHS.has(candidate.word))) continue;
+      const capitalisedAfterFamily = family && candidate.capitalised && !candidate.acronym && !lexicons().regions.has(candidate.word) && !MONTHS.has(candidate.word);
+      // "his brother tunde is …": a lower-case word that is no English word, right before a verb.
+      const unknownLowerCase = family && !candidate.capitalised && cuedStrongly && !isEnglishWord(candidate.word) && candidate.word.length > 2;
+      if (!capitalisedAfterFamily && !unknownLowerCase) continue;
     }
     if (candidate.capitalised && isEnglishWord(candidate.word) && !lexicons().firstNames.has(candidate.word) && !family) continue;
     if (!candidate.capitalised && isEnglishWord(candidate.word) && !cuedStrongly) continue;
@@ -180,12 +203,13 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
     const first = tokens[i]!;
     if (!first.capitalised || first.acronym || first.possessive || !lex.firstNames.has(first.word) || MONTHS.has(first.word)) continue;
     // "Son Ibrahim", "Dr Patel": the relation or title is not part of the name.
-    if (RELATIONS.has(first.word.toLowerCase()) || TITLES.has(first.word.toLowerCase())) continue;
+    if (RELATIONS.has(first.lower) || TITLES.has(first.lower)) continue;
     const second = tokens[i + 1]!;
     const initial = isInitial(text, second) && adjacent(text, first, second);
     if (!initial) {
       if (!second.capitalised || second.acronym || !adjacent(text, first, second)) continue;
-      if (NOT_A_PERSON.has(second.word) || lex.regions.has(second.word) || MONTHS.has(second.word)) continue;
+      if (NOT_A_PERSON.has(second.word) || lex.regions.has(second.word) || lex.regions.has(`${first.word} ${second.word}`) || MONTHS.has(second.word)) continue;
+      if (!isNameShaped(second.word)) continue;
       const secondIsName = isUnambiguousName(second.word) || lex.personNames.has(second.word) || (!isEnglishWord(second.word) && second.word.length > 2);
       if (!secondIsName || /^(?:Hospital|Clinic|Street|Road|Avenue|County|Health|Medical|Centre|Center|University|School|Syndrome|Disease)$/.test(second.word)) continue;
       if (isEnglishWord(first.word) && isEnglishWord(second.word) && !lex.personNames.has(second.word)) continue;
@@ -203,16 +227,38 @@ function fullNames(text: string, tokens: Token[], out: Candidate[]): void {
   }
 }
 
+/** "Bongani Dlamini": unknown capitalised words right before a surname belong to the name. */
+function startOfUnknownGivenNames(text: string, tokens: Token[], i: number): number {
+  const lex = lexicons();
+  let start = tokens[i]!.start;
+  for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+    const word = tokens[j]!;
+    if (!word.capitalised || word.acronym || !adjacent(text, word, tokens[j + 1]!) || !isNameShaped(word.word)) break;
+    if (isEnglishWord(word.word) || TITLES.has(word.lower) || RELATIONS.has(word.lower) || lex.regions.has(word.word) || lex.eponyms.has(word.word) || MONTHS.has(word.word)) break;
+    start = word.start;
+  }
+  return start;
+}
+
 function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (!token.capitalised || token.acronym) continue;
+    const unambiguous = isUnambiguousName(token.word);
+    // Without a lexicon hit, only a name-shaped given name or unknown word can be cued by context.
+    if (!unambiguous && (!isNameShaped(token.word) || (isEnglishWord(token.word) && !lexicons().firstNames.has(token.word)))) continue;
     const ageSexAfter = AGE_SEX_AFTER.test(text.slice(token.end, token.end + 16));
     const ageSexBefore = AGE_SEX_BEFORE.test(text.slice(Math.max(0, token.start - 10), token.start));
-    const unambiguous = isUnambiguousName(token.word);
     const lex = lexicons();
-    const plausible = (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) && !lex.eponyms.has(token.word) && !lex.regions.has(token.word) && !MONTHS.has(token.word) && !CONTRACTION.test(token.word) && token.word.length > 2;
-    const speaks = !isEnglishWord(token.word) && SPEECH_AFTER.test(text.slice(token.end, token.end + 14)) && !/^\s*\)/.test(text.slice(token.end, token.end + 3));
+    const plausible =
+      (lex.firstNames.has(token.word) || !isEnglishWord(token.word)) &&
+      !lex.eponyms.has(token.word) &&
+      !lex.regions.has(token.word) &&
+      (!MONTHS.has(token.word) || ageSexAfter) &&
+      isNameShaped(token.word) &&
+      token.word.length > 2;
+    // Only people say, want or insist: "Tamsin says she had SJS".
+    const speaks = !isEnglishWord(token.word) && !token.word.includes('-') && PERSON_VERB_AFTER.test(text.slice(token.end, token.end + 14));
     const cuedByContext = (ageSexAfter || ageSexBefore || speaks) && plausible;
     if (!unambiguous && !cuedByContext) continue;
     if (followsEponymNoun(text, token)) continue;
@@ -223,7 +269,7 @@ function loneNames(text: string, tokens: Token[], out: Candidate[]): void {
     const next = tokens[i + 1];
     if (next && next.capitalised && adjacent(text, token, next) && lexicons().eponyms.has(`${token.word} ${next.word}`)) continue;
     if (!unambiguous && isSentenceStart(text, tokens, i) && !ageSexAfter) continue;
-    out.push({ start: token.start, end: token.end, type: 'NAME' });
+    out.push({ start: startOfUnknownGivenNames(text, tokens, i), end: token.end, type: 'NAME' });
   }
 }
 

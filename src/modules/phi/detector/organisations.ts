@@ -20,6 +20,8 @@ const CARE_CUE = new RegExp(
   `\\b(?:${CARE_WORDS})\\b[^.;?!\\n]{0,40}?\\b(?:at|to|from|in)\\s+(?:the\\s+|our\\s+)?(${CAP_PHRASE})`,
   'gud',
 );
+const STRONG_CARE_CUE =
+  /\b(?:seen|treated|admitted|evaluated|visited|operated|presented|referred|transferred|followed|managed|diagnosed|hospitali[sz]ed|discharged|delivered|biopsied|examined|observed|scheduled)\b[^.;?!\n]*$/i;
 // "at Westmead", "at Johns Hopkins": a capitalised name after "at" that is not a word, a region or a date.
 const AT_NAME = new RegExp(`\\bat\\s+(?:the\\s+)?(${CAP_PHRASE})`, 'gud');
 
@@ -74,15 +76,19 @@ const MONTH_OR_DAY =
  * services ("ICU", "Cardiology"), dates and regions do not; after a bare "at" the phrase must
  * hold a word that is not ordinary English, and must not be a score ("at CFS 5").
  */
-function isPlaceOfCareName(phrase: string, afterBareAt: boolean, following: string): boolean {
+function isPlaceOfCareName(phrase: string, afterBareAt: boolean, following: string, strongCue: boolean): boolean {
   const lex = lexicons();
   const words = phrase.split(/\s+/);
+  // An acronym ("UCSF", "MHRA") counts only after a word of care such as "seen" or "admitted".
+  if (words.every((w) => /^\p{Lu}+$/u.test(w)) && !strongCue) return false;
   if (afterBareAt) {
     if (words.every((w) => isEnglishWord(w) || /^\p{Lu}+$/u.test(w) || lex.eponyms.has(w))) return false;
     if (/^\s*\d/.test(following)) return false;
   }
   if (isGenericPhrase(phrase) || lex.regions.has(phrase) || MONTH_OR_DAY.test(phrase)) return false;
-  if (words.length === 1 && (isEnglishWord(phrase) || UNIT_ACRONYM.test(phrase))) return false;
+  if (UNIT_ACRONYM.test(phrase)) return false;
+  // A single ordinary word names a place of care only if it is also a known name or place ("Mayo").
+  if (words.length === 1 && isEnglishWord(phrase) && !lex.personNames.has(phrase) && !lex.places.has(phrase)) return false;
   return true;
 }
 
@@ -115,7 +121,8 @@ export function findOrganisations(text: string): Candidate[] {
       const span = m.indices?.[1];
       if (!span) continue;
       const phrase = trimOrg(m[1]!);
-      if (isPlaceOfCareName(phrase, re === AT_NAME, text.slice(span[0] + phrase.length))) push(span[0], span[0] + phrase.length);
+      const strongCue = STRONG_CARE_CUE.test(text.slice(Math.max(0, span[0] - 60), span[0]));
+      if (isPlaceOfCareName(phrase, re === AT_NAME, text.slice(span[0] + phrase.length), strongCue)) push(span[0], span[0] + phrase.length);
     }
   }
 

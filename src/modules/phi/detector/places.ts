@@ -75,20 +75,23 @@ function regexCandidates(text: string): Candidate[] {
   return out;
 }
 
-/** A place name whose every word is an ordinary word, a person's name or an eponym needs a cue. */
+/** A place name that is also ordinary words, a person's name or an eponym needs a cue. */
 function isAmbiguousPlace(phrase: string, words: string[]): boolean {
   const lex = lexicons();
   if (lex.eponyms.has(phrase)) return true;
+  // Several words together ("Los Angeles", "Thunder Bay") rarely mean anything but the place.
+  if (words.length > 1) return words.every((w) => isEnglishWord(w));
   return words.every((w) => isEnglishWord(w) || lex.personNames.has(w) || lex.eponyms.has(w));
 }
 
 const MAX_PLACE_WORDS = 4;
 
-// "Canadian Syncope Risk Score": the text after the whole run of capitalised words.
-function afterCapitalisedRun(text: string, tokens: Token[], last: number): string {
-  let j = last;
-  while (j + 1 < tokens.length && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!)) j++;
-  return text.slice(tokens[j]!.end, tokens[j]!.end + 40);
+// "Canadian Syncope Risk Score": a clinical noun further along the run of capitalised words.
+function capitalisedRunNamesAThing(text: string, tokens: Token[], last: number): boolean {
+  for (let j = last; j + 1 < tokens.length && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!); j++) {
+    if (CLINICAL_NOUN.test(` ${tokens[j + 1]!.word}`)) return true;
+  }
+  return false;
 }
 
 function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
@@ -114,7 +117,7 @@ function gazetteerCandidates(text: string, tokens: Token[]): Candidate[] {
     const placeWords = words.slice(0, match.last - i + 1);
     const placePhrase = placeWords.join(' ');
     const after = text.slice(match.end, match.end + 40);
-    if (CLINICAL_NOUN.test(after) || CLINICAL_NOUN.test(afterCapitalisedRun(text, tokens, match.last))) continue;
+    if (CLINICAL_NOUN.test(after) || capitalisedRunNamesAThing(text, tokens, match.last)) continue;
     // "Glasgow-Blatchford", "Boston Scientific": part of a longer proper name.
     if (/^-\p{Lu}/u.test(after)) continue;
     const next = tokens[match.last + 1];
@@ -141,8 +144,8 @@ function cuedUnknownPlaces(text: string, tokens: Token[]): Candidate[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (!token.capitalised || token.acronym || token.word.length < 3) continue;
-    if (!STRONG_LOCATIVE.test(gapBefore(text, tokens, i) === ' ' ? text.slice(Math.max(0, token.start - 24), token.start) : '')) continue;
     if (isEnglishWord(token.word) || lex.regions.has(token.word) || lex.eponyms.has(token.word)) continue;
+    if (gapBefore(text, tokens, i) !== ' ' || !STRONG_LOCATIVE.test(text.slice(Math.max(0, token.start - 24), token.start))) continue;
     if (CLINICAL_NOUN.test(text.slice(token.end, token.end + 30))) continue;
     out.push({ start: token.start, end: token.end, type: 'LOCATION' });
   }

@@ -4,6 +4,8 @@ export interface Token {
   /** End of the word, before any possessive. */
   end: number;
   word: string;
+  /** The word in lower case, for case-blind lookups. */
+  lower: string;
   possessive: boolean;
   capitalised: boolean;
   /** All capitals and at least two letters: an acronym such as TAVI or GRACE. */
@@ -12,24 +14,46 @@ export interface Token {
 
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*(?:-[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*)*(?:['’]s\b|s['’](?!\p{L})|['’](?!\p{L}))?/gu;
 
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019;
+}
+
+function isUpperCaseLetter(ch: string): boolean {
+  return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
+}
+
+function hasLowerCaseLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i]!;
+    if (ch !== ch.toUpperCase()) return true;
+  }
+  return false;
+}
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   WORD.lastIndex = 0;
   for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
     let word = m[0];
     let possessive = false;
-    const ending = /(?:['’]s|['’])$/.exec(word);
-    if (ending && word.length > ending[0].length) {
-      word = word.slice(0, -ending[0].length);
+    // Split off "'s" or a bare trailing apostrophe (Okafor's, Colles').
+    const n = word.length;
+    if (n > 2 && isApostrophe(word.charCodeAt(n - 2)) && (word[n - 1] === 's' || word[n - 1] === 'S')) {
+      word = word.slice(0, -2);
+      possessive = true;
+    } else if (n > 1 && isApostrophe(word.charCodeAt(n - 1))) {
+      word = word.slice(0, -1);
       possessive = true;
     }
+    const capitalised = isUpperCaseLetter(word[0]!);
     tokens.push({
       start: m.index,
       end: m.index + word.length,
       word,
+      lower: word.toLowerCase(),
       possessive,
-      capitalised: /^\p{Lu}/u.test(word),
-      acronym: word.length >= 2 && !/\p{Ll}/u.test(word),
+      capitalised,
+      acronym: capitalised && word.length >= 2 && !hasLowerCaseLetter(word),
     });
   }
   return tokens;
@@ -47,8 +71,8 @@ export function gapBefore(text: string, tokens: Token[], i: number): string {
   return text.slice(previous ? previous.end : 0, tokens[i]!.start);
 }
 
+/** First word of a sentence, line, list item or quote, where any word is capitalised. */
 export function isSentenceStart(text: string, tokens: Token[], i: number): boolean {
   if (i === 0) return true;
-  const gap = gapBefore(text, tokens, i);
-  return /[.!?:\n*>#|—–-]\s*["'“(]?\s*$/.test(gap) || /^\s*["“(]\s*$/.test(gap) && i === 0;
+  return /[.!?:\n*>#|—–-]\s*["'“(]?\s*$/.test(gapBefore(text, tokens, i));
 }
