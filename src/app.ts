@@ -10,6 +10,8 @@ import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { securityPlugin } from './plugins/security.js';
@@ -76,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(verificationRoutes);
+  await app.register(userRoutes);
   await app.register(caseRoutes);
   await app.register(flagRoutes);
   await app.register(phiRoutes);

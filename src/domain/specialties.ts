@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+/** The SPEC's fixed list of specialty slugs, shared by cases, verification and the CLI. */
 export const SPECIALTIES = [
   'anesthesiology',
   'cardiology',
@@ -32,3 +33,7 @@ export const SPECIALTIES = [
 export type Specialty = (typeof SPECIALTIES)[number];
 
 export const specialtySchema = z.enum(SPECIALTIES);
+
+export function isSpecialty(value: string): value is Specialty {
+  return (SPECIALTIES as readonly string[]).includes(value);
+}

@@ -1,0 +1,266 @@
+import type { Database, DbOrTx } from '../../db/client.js';
+import { ConflictError, ForbiddenError, NotFoundError, RuleError } from '../../errors.js';
+import { recordAudit, systemAuditContext, type AuditContext } from '../audit/service.js';
+import { endAllSessions } from '../auth/sessions.js';
+import { isDeactivated, lookupNpi, lookupNpis, type RegistryEntry } from '../registry/service.js';
+import { findUserById, updateUser } from '../users/service.js';
+import { evidenceFor, NO_EVIDENCE } from './evidence.js';
+import { isValidNpi } from './npi.js';
+import { mayDecide, submitRefusal } from './policy.js';
+import { presentQueueItem, type Applicant } from './presenters.js';
+import {
+  approvedNpisOfVerifiedPhysicians,
+  findVerificationForUpdate,
+  insertVerification,
+  latestVerificationOf,
+  listVerifications,
+  pendingWithNpi,
+  supersedePending,
+  updateVerification,
+  type NewVerification,
+  type VerificationRow,
+  type VerificationStatus,
+} from './repo.js';
+import type { DecisionInput, Submission } from './schemas.js';
+import { US_STATE_CODES } from './us-states.js';
+
+export interface VerificationDeps {
+  db: Database;
+  now: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function required(value: string, field: string, label: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new RuleError(`${field}_required`, `${label} is required`, { field });
+  return trimmed;
+}
+
+/** The claim with every rule checked: a bad NPI check digit is refused here, before any lookup. */
+function normaliseClaim(input: Submission): Omit<NewVerification, 'userId'> {
+  const firstName = required(input.firstName, 'first_name', 'first name');
+  const lastName = required(input.lastName, 'last_name', 'last name');
+  if ('npi' in input) {
+    const npi = input.npi.trim();
+    if (!/^\d{10}$/.test(npi)) throw new RuleError('invalid_npi', 'an NPI is exactly 10 digits', { field: 'npi' });
+    if (!isValidNpi(npi)) throw new RuleError('invalid_npi', 'this NPI fails its check digit; check the number for a typo', { field: 'npi' });
+    const state = input.state.trim().toUpperCase();
+    if (!US_STATE_CODES.has(state)) throw new RuleError('invalid_state', 'state must be a two-letter US state code such as NY', { field: 'state' });
+    return { npi, firstName, lastName, state };
+  }
+  return {
+    country: required(input.country, 'country', 'country'),
+    registry: required(input.registry, 'registry', 'registering body'),
+    licenceNumber: required(input.licenceNumber, 'licence_number', 'licence number'),
+    firstName,
+    lastName,
+  };
+}
+
+/**
+ * Files a verification request, with the registry evidence captured now, and puts the account
+ * in "pending". An earlier pending request of the same applicant is superseded.
+ */
+export async function submitVerification(
+  deps: VerificationDeps,
+  userId: string,
+  input: Submission,
+  audit: AuditContext,
+): Promise<VerificationRow> {
+  const claim = normaliseClaim(input);
+  return deps.db.transaction(async (tx) => {
+    const user = await findUserById(tx, userId);
+    if (!user) throw new NotFoundError('account');
+    const refusal = submitRefusal(user);
+    if (refusal === 'already_verified') throw new ConflictError('this account is already verified', refusal);
+    if (refusal === 'account_suspended') {
+      throw new ForbiddenError('this account is suspended and already waiting for a moderator', refusal);
+    }
+    if (refusal) throw new ForbiddenError('only applicants submit verification requests', refusal);
+
+    const entry = claim.npi ? await lookupNpi(tx, claim.npi) : undefined;
+    const evidence = claim.npi ? evidenceFor(claim, entry) : NO_EVIDENCE;
+    const superseded = await supersedePending(tx, userId);
+    const request = await insertVerification(tx, { ...claim, ...evidence, userId, createdAt: deps.now() });
+    await updateUser(tx, userId, { verification: 'pending', statusReason: null, updatedAt: deps.now() });
+    await recordAudit(tx, audit, {
+      action: 'verification.requested',
+      targetType: 'verification_request',
+      targetId: request.id,
+      data: { userId, kind: claim.npi ? 'npi' : 'licence', registryMatch: evidence.registryMatch, superseded },
+    });
+    return request;
+  });
+}
+
+export async function ownVerification(deps: Pick<VerificationDeps, 'db'>, userId: string): Promise<VerificationRow | undefined> {
+  return latestVerificationOf(deps.db, userId);
+}
+
+async function withRegistry(db: DbOrTx, rows: { request: VerificationRow; applicant: Applicant }[]) {
+  const entries = await lookupNpis(
+    db,
+    rows.flatMap((r) => (r.request.npi ? [r.request.npi] : [])),
+  );
+  return rows.map((r) => presentQueueItem(r.request, r.applicant, r.request.npi ? entries.get(r.request.npi) : undefined));
+}
+
+export async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, status: VerificationStatus, limit: number) {
+  return withRegistry(deps.db, await listVerifications(deps.db, status, limit));
+}
+
+/**
+ * A moderator's decision. Approving needs the verified specialty and makes the applicant a
+ * verified physician; rejecting needs a reason, which the applicant sees. Only a pending
+ * request can be decided (409 otherwise), and the row is locked while deciding.
+ */
+export async function decideVerification(
+  deps: VerificationDeps,
+  moderatorId: string,
+  requestId: string,
+  input: DecisionInput,
+  audit: AuditContext,
+) {
+  if (!UUID.test(requestId)) throw new NotFoundError('verification request');
+  if (input.decision === 'approve' && !input.specialty) {
+    throw new RuleError('specialty_required', 'approving needs the verified specialty', { field: 'specialty' });
+  }
+  const reason = input.reason?.trim() || null;
+  if (input.decision === 'reject' && !reason) {
+    throw new RuleError('reason_required', 'rejecting needs a reason the applicant will see', { field: 'reason' });
+  }
+  return deps.db.transaction(async (tx) => {
+    const request = await findVerificationForUpdate(tx, requestId);
+    if (!request) throw new NotFoundError('verification request');
+    if (!mayDecide(moderatorId, request)) throw new ForbiddenError('nobody decides their own verification request', 'own_request');
+    if (request.status !== 'pending') throw new ConflictError(`this request is already ${request.status}`, 'already_decided');
+    const user = await findUserById(tx, request.userId);
+    if (!user) throw new NotFoundError('account');
+    const now = deps.now();
+
+    let updatedRequest: VerificationRow;
+    let role = user.role;
+    if (input.decision === 'approve') {
+      updatedRequest = (await updateVerification(tx, request.id, {
+        status: 'approved',
+        specialty: input.specialty!,
+        decidedBy: moderatorId,
+        decidedAt: now,
+        decisionReason: reason,
+      }))!;
+      // Staff keep their role; an applicant (or a suspended physician cleared again) is a physician.
+      if (role === 'applicant') role = 'physician';
+      await updateUser(tx, user.id, { role, verification: 'verified', specialty: input.specialty!, statusReason: null, updatedAt: now });
+    } else {
+      updatedRequest = (await updateVerification(tx, request.id, {
+        status: 'rejected',
+        decidedBy: moderatorId,
+        decidedAt: now,
+        decisionReason: reason,
+      }))!;
+      // A physician whose re-check is rejected goes back to being an applicant who may apply again.
+      if (role === 'physician') role = 'applicant';
+      await updateUser(tx, user.id, { role, verification: 'rejected', statusReason: reason, updatedAt: now });
+    }
+    await recordAudit(tx, audit, {
+      action: input.decision === 'approve' ? 'verification.approved' : 'verification.rejected',
+      targetType: 'verification_request',
+      targetId: request.id,
+      data: { userId: user.id, specialty: input.specialty ?? null, reason },
+    });
+    if (role !== user.role) {
+      await recordAudit(tx, audit, {
+        action: 'user.role_changed',
+        targetType: 'user',
+        targetId: user.id,
+        data: { from: user.role, to: role, cause: `verification.${input.decision}` },
+      });
+    }
+    const [item] = await withRegistry(tx, [
+      { request: updatedRequest, applicant: { id: user.id, handle: user.handle, email: user.email, role, verification: input.decision === 'approve' ? 'verified' : 'rejected' } },
+    ]);
+    return item!;
+  });
+}
+
+export interface RecheckResult {
+  suspended: number;
+  refreshed: number;
+}
+
+function deactivationReason(npi: string, entry: RegistryEntry): string {
+  return `NPPES lists NPI ${npi} as deactivated on ${entry.deactivationDate}`;
+}
+
+/**
+ * After a registry import: every verified physician whose NPI is now deactivated, and was not
+ * already deactivated in the evidence the moderator approved, is suspended (sessions revoked
+ * at once) and put back in the queue; each account in its own transaction with its audit
+ * events. Pending requests get fresh evidence so the queue shows the new registry state.
+ */
+export async function recheckRegistry(deps: VerificationDeps, audit: AuditContext = systemAuditContext): Promise<RecheckResult> {
+  let suspended = 0;
+  const approved = await approvedNpisOfVerifiedPhysicians(deps.db);
+  const entries = await lookupNpis(deps.db, approved.map((r) => r.npi!));
+  for (const request of approved) {
+    const entry = entries.get(request.npi!);
+    if (!entry || !isDeactivated(entry) || entry.deactivationDate === request.deactivatedOn) continue;
+    if (await suspendForDeactivation(deps, request, entry, audit)) suspended++;
+  }
+
+  let refreshed = 0;
+  const pending = await pendingWithNpi(deps.db);
+  const pendingEntries = await lookupNpis(deps.db, pending.map((r) => r.npi!));
+  for (const request of pending) {
+    const evidence = evidenceFor(request, pendingEntries.get(request.npi!));
+    const changed = (Object.keys(evidence) as (keyof typeof evidence)[]).some(
+      (k) => JSON.stringify(evidence[k]) !== JSON.stringify(request[k]),
+    );
+    if (!changed) continue;
+    await updateVerification(deps.db, request.id, evidence);
+    refreshed++;
+  }
+  return { suspended, refreshed };
+}
+
+async function suspendForDeactivation(deps: VerificationDeps, approved: VerificationRow, entry: RegistryEntry, audit: AuditContext): Promise<boolean> {
+  return deps.db.transaction(async (tx) => {
+    const user = await findUserById(tx, approved.userId);
+    // Checked again inside the transaction: a moderator may have acted since the scan.
+    if (!user || user.verification !== 'verified' || user.role !== 'physician') return false;
+    const now = deps.now();
+    const reason = deactivationReason(approved.npi!, entry);
+    await updateUser(tx, user.id, {
+      verification: 'suspended',
+      statusReason: `Your account is suspended: ${reason}. A moderator will review it.`,
+      updatedAt: now,
+    });
+    const revoked = await endAllSessions(tx, user.id, now, 'suspended');
+    await supersedePending(tx, user.id);
+    const reopened = await insertVerification(tx, {
+      userId: user.id,
+      npi: approved.npi,
+      firstName: approved.firstName,
+      lastName: approved.lastName,
+      state: approved.state,
+      ...evidenceFor(approved, entry),
+      reopenReason: reason,
+      specialty: approved.specialty,
+      createdAt: now,
+    });
+    await recordAudit(tx, audit, {
+      action: 'user.suspended',
+      targetType: 'user',
+      targetId: user.id,
+      data: { reason, npi: approved.npi, sessionsRevoked: revoked.length },
+    });
+    await recordAudit(tx, audit, {
+      action: 'verification.reopened',
+      targetType: 'verification_request',
+      targetId: reopened.id,
+      data: { userId: user.id, reason, previous: approved.id },
+    });
+    return true;
+  });
+}
