@@ -31,12 +31,13 @@ export async function nextCaseSeq(tx: DbOrTx, caseId: string, replyCountDelta = 
   return result.rows[0]?.last_seq;
 }
 
-/** Writes the event row and queues its NOTIFY (sent on commit). */
+/** Writes the event row and queues its NOTIFY (sent on commit), in one round trip. */
 export async function writeCaseEvent(tx: DbOrTx, notice: CaseEventNotice): Promise<void> {
-  await tx.execute(
-    sql`insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})`,
-  );
-  await tx.execute(sql`select pg_notify(${CASE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
+  await tx.execute(sql`
+    with event as (
+      insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})
+    )
+    select pg_notify(${CASE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
 }
 
 /** One call for every event but reply creation (which needs its seq before the reply row exists). */
@@ -52,4 +53,21 @@ export async function recordCaseEvent(
   const notice: CaseEventNotice = { caseId, seq, type, replyId };
   await writeCaseEvent(tx, notice);
   return notice;
+}
+
+/**
+ * The events of a case after `since`, in seq order: what a live subscriber replays on
+ * (re)subscribing. Bounded; a client further behind reloads the thread instead.
+ */
+export async function listCaseEventsSince(db: DbOrTx, caseId: string, since: number, limit = 1000): Promise<CaseEventNotice[]> {
+  const result = await db.execute<{ seq: number; type: CaseEventType; reply_id: string | null }>(
+    sql`select seq, type, reply_id from case_events where case_id = ${caseId} and seq > ${since} order by seq limit ${limit}`,
+  );
+  return result.rows.map((row) => ({ caseId, seq: row.seq, type: row.type, replyId: row.reply_id }));
+}
+
+/** The case's latest seq (0 before any event); undefined when there is no such case. */
+export async function latestCaseSeq(db: DbOrTx, caseId: string): Promise<number | undefined> {
+  const result = await db.execute<{ last_seq: number }>(sql`select last_seq from cases where id = ${caseId}`);
+  return result.rows[0]?.last_seq;
 }

@@ -181,6 +181,23 @@ export async function getThread(deps: CasesDeps, viewer: Viewer, caseId: string)
   return { case: kase, replies, acknowledgements };
 }
 
+/**
+ * For the live module (before every send): the case or reply as this viewer may see it, or
+ * undefined. Present it with presentCase / presentReply.
+ */
+export async function findReadableCase(db: DbOrTx, viewer: Viewer, caseId: string): Promise<CaseView | undefined> {
+  if (!isId(caseId)) return undefined;
+  const kase = await findCaseView(db, caseId);
+  return kase && canReadCase(viewer, kase) ? kase : undefined;
+}
+
+export async function findReadableReply(db: DbOrTx, viewer: Viewer, replyId: string): Promise<ReplyView | undefined> {
+  if (!isId(replyId)) return undefined;
+  const reply = await findReplyView(db, replyId, viewer.userId);
+  const kase = reply ? await findCaseView(db, reply.caseId) : undefined;
+  return reply && kase && canReadReply(viewer, kase, reply) ? reply : undefined;
+}
+
 /** Locks the case and loads it as the viewer may see it (404 otherwise). */
 async function loadCaseForWrite(tx: DbOrTx, viewer: Viewer, caseId: string): Promise<CaseView> {
   if (!isId(caseId) || !(await lockCase(tx, caseId))) throw new NotFoundError('case');

@@ -3,7 +3,7 @@ import t from 'tap';
 import { CASE_EVENTS_CHANNEL } from '../../../src/modules/cases/events.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
-import { postCase, postReply } from '../../helpers/cases.js';
+import { caseInput, postCase, postReply } from '../../helpers/cases.js';
 
 type Pool = { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> };
 
@@ -264,7 +264,7 @@ t.test('posting is limited per account per minute', async (t) => {
   t.equal(limited.statusCode, 429);
   t.equal(limited.json().error.code, 'rate_limited');
   t.equal(limited.headers['retry-after'], '40', 'until the oldest post leaves the window');
-  const limitedCase = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: poster.cookie }, payload: (await import('../../helpers/cases.js')).caseInput() });
+  const limitedCase = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie: poster.cookie }, payload: caseInput() });
   t.equal(limitedCase.statusCode, 429, 'cases count too');
   t.equal((await app.inject({ method: 'POST', url: `/api/cases/${kase.id}/replies`, headers: { cookie: other.cookie }, payload: { body: 'mine' } })).statusCode, 201, 'per account');
   clock.advance(41_000);
