@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { presentCase, presentReply } from '../modules/cases/presenters.js';
 import { createCaseBody, listCasesQuery, replyBody } from '../modules/cases/schemas.js';
 import { createCase, createReply, getThread, listCases, type CasesDeps } from '../modules/cases/service.js';
+import { createFlag } from '../modules/flags/service.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { acknowledgementsOf, fieldErrors, formOf, textField, type FormBody } from './forms.js';
 import { filterOptions, sexOptions, specialtyOptions } from './labels.js';
@@ -125,7 +126,17 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       'case',
-      { title: kase.title, nav: 'cases', scripts: ['js/live.js', 'js/phi.js'], case: kase, replies, lastSeq, values: {}, ...data },
+      {
+        title: kase.title,
+        nav: 'cases',
+        scripts: ['js/live.js', 'js/phi.js'],
+        case: kase,
+        replies,
+        lastSeq,
+        values: {},
+        flagged: (request.query as { flagged?: string }).flagged === '1',
+        ...data,
+      },
       status,
     );
   }
@@ -149,5 +160,21 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       if (!findings) throw error;
       return renderThread(request, reply, caseId, { values, phiFindings: findings, phiRefused: true }, 422);
     }
+  });
+
+  app.post('/cases/:id/flags', { ...clinicalPage, ...csrf }, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const caseId = (request.params as { id: string }).id;
+    const form = formOf(request);
+    const targetType = textField(form, 'targetType') === 'reply' ? 'reply' : 'case';
+    const targetId = targetType === 'case' ? caseId : textField(form, 'targetId');
+    const reason = textField(form, 'reason').trim().slice(0, 1000);
+    if (!reason) return renderThread(request, reply, caseId, { flagError: 'Say briefly why this should be reviewed.' }, 422);
+    try {
+      await createFlag({ db: deps.db, clock: deps.clock }, viewer, { targetType, targetId, reason });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'already_flagged') throw error;
+    }
+    return seeOther(reply, `/cases/${caseId}?flagged=1`);
   });
 }

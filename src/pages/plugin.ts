@@ -9,7 +9,9 @@ import { publicDir, viewsDir } from './assets.js';
 import { loginPath } from './paths.js';
 import { renderPage } from './render.js';
 import { casePages } from './case-pages.js';
+import { moderationPages } from './moderation-pages.js';
 import { sessionPages } from './session-pages.js';
+import { verifyPages } from './verify-pages.js';
 
 export const CSRF_COOKIE = 'curbside_csrf';
 
@@ -69,6 +71,8 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
   await app.register(async function pageRoutes(pages) {
     await pages.register(formbody, { bodyLimit: 128 * 1024 });
     await pages.register(sessionPages);
+    await pages.register(verifyPages);
     await pages.register(casePages);
+    await pages.register(moderationPages);
   });
 });

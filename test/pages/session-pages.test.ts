@@ -93,3 +93,47 @@ t.test('static files are served with long cache headers', async (t) => {
   t.match(res.headers['cache-control'], /max-age=31536000.*immutable/);
   t.match(res.headers['content-type'], /text\/css/);
 });
+
+t.test('register: errors next to the fields, then an account and the verification page', async (t) => {
+  const form = await visit(app, '/register');
+  const bad = await submit(app, '/register', { _csrf: form.token!, email: 'not-an-email', password: 'short' }, form.cookie);
+  t.equal(bad.statusCode, 422);
+  t.match(bad.body, /id="f-email-error">Enter an email address/);
+  t.match(bad.body, /value="not-an-email"/, 'the email is kept');
+  t.notMatch(bad.body, /value="short"/, 'the password is never echoed');
+
+  const weak = await submit(app, '/register', { _csrf: form.token!, email: 'weak@example.org', password: 'short' }, form.cookie);
+  t.equal(weak.statusCode, 422);
+  t.match(weak.body, /id="f-password-error">The password must be at least 12 characters/);
+
+  const noToken = await submit(app, '/register', { email: 'new@example.org', password: 'a sound passphrase 42' }, form.cookie);
+  t.equal(noToken.statusCode, 403);
+
+  const ok = await submit(app, '/register', { _csrf: form.token!, email: 'new@example.org', password: 'a sound passphrase 42' }, form.cookie);
+  t.equal(ok.statusCode, 303);
+  t.equal(ok.headers.location, '/verify');
+  const verify = await visit(app, '/verify', ok.nextCookie);
+  t.equal(verify.res.statusCode, 200);
+  t.equal(titleOf(verify.html), 'Verification · Curbside');
+  t.match(verify.html, /Not yet verified/);
+
+  const again = await submit(app, '/register', { _csrf: form.token!, email: 'new@example.org', password: 'a sound passphrase 42' }, form.cookie);
+  t.equal(again.statusCode, 422);
+  t.match(again.body, /id="f-email-error">An account with this email already exists/);
+});
+
+t.test('login: wrong password shows one vague message; right one goes to next', async (t) => {
+  const form = await visit(app, '/register');
+  await submit(app, '/register', { _csrf: form.token!, email: 'login@example.org', password: 'another good passphrase' }, form.cookie);
+  const home = await visit(app, '/?next=%2Fcases%2Fnew');
+  const wrong = await submit(app, '/login', { _csrf: home.token!, email: 'login@example.org', password: 'wrong password here', next: '/cases/new' }, home.cookie);
+  t.equal(wrong.statusCode, 401);
+  t.match(wrong.body, /The email or password is not correct/);
+  t.match(wrong.body, /value="login@example.org"/);
+  const noToken = await submit(app, '/login', { email: 'login@example.org', password: 'another good passphrase' }, home.cookie);
+  t.equal(noToken.statusCode, 403);
+  const ok = await submit(app, '/login', { _csrf: home.token!, email: 'login@example.org', password: 'another good passphrase', next: '/cases/new' }, home.cookie);
+  t.equal(ok.statusCode, 303);
+  t.equal(ok.headers.location, '/verify', 'an applicant goes to the verification page, whatever next says');
+  t.match(String(ok.headers['set-cookie']), /curbside_session=/);
+});
