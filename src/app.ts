@@ -3,13 +3,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { authRoutes } from './modules/auth/routes.js';
-import { createLivePayloads } from './modules/cases/live-payloads.js';
+import { createLiveAdapters } from './modules/cases/live-payloads.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
@@ -30,7 +30,7 @@ export interface AppDeps {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   /** Timings and bounds of the live websocket (tests shorten them). */
-  live?: Omit<LiveOptions, 'payloads'>;
+  live?: Omit<LiveOptions, 'payloads' | 'source'>;
 }
 
 export interface ResolvedDeps extends AppDeps {
@@ -77,13 +77,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
+  await app.register(phiRoutes);
+  await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(deps.database.db) });
+  await app.register(caseRoutes);
+  await app.register(flagRoutes);
   await app.register(authRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);
-  await app.register(caseRoutes);
-  await app.register(flagRoutes);
-  await app.register(phiRoutes);
-  await app.register(liveRoutes, { ...deps.live, payloads: createLivePayloads(deps.database.db) });
   // Pages call the services above; registered last so they can rely on every module.
   await app.register(pagesPlugin);
   return app;

@@ -1,64 +1,46 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { cases, replies, users } from '../../db/schema/index.js';
-import { canModerate } from '../auth/policy.js';
 import type { Viewer } from '../auth/session-types.js';
-import type { LoadedPayload, PayloadLoader } from '../live/payloads.js';
+import type { PayloadLoader } from '../live/payloads.js';
+import type { EventSource } from '../live/source.js';
+import { latestCaseSeq, listCaseEventsSince } from './events.js';
+import { canReadCase, canReadReply } from './policy.js';
+import { presentCase, presentReply } from './presenters.js';
+import { findCaseView, findReplyView } from './repo.js';
 
-/** Reads replies and cases for the live module and presents them per viewer. */
-export function createLivePayloads(db: DbOrTx): PayloadLoader {
-  return {
-    async reply(replyId) {
-      const [row] = await db
-        .select({ reply: replies, handle: users.handle, specialty: users.specialty })
-        .from(replies)
-        .innerJoin(users, eq(users.id, replies.authorId))
-        .where(eq(replies.id, replyId));
-      if (!row) return null;
-      const { reply } = row;
-      return {
-        forViewer(viewer: Viewer) {
-          if (reply.deletedAt) return null;
-          if (reply.hiddenAt && !canModerate(viewer) && reply.authorId !== viewer.userId) return null;
-          return {
-            id: reply.id,
-            caseId: reply.caseId,
-            seq: reply.seq,
-            body: reply.body,
-            author: { handle: row.handle, specialty: row.specialty },
-            createdAt: reply.createdAt.toISOString(),
-            votes: reply.votes,
-            helpful: reply.helpful,
-          };
-        },
-      } satisfies LoadedPayload;
+/** No user has this id, so `voted` reads false: live events do not carry per-viewer votes. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * What the live module needs from cases: the event log, and rows read once per event then
+ * presented per viewer with the same policies and presenters as the REST API.
+ */
+export function createLiveAdapters(db: DbOrTx): { source: EventSource; payloads: PayloadLoader } {
+  const source: EventSource = {
+    async caseAccess(caseId) {
+      const kase = await findCaseView(db, caseId);
+      return kase ? { id: kase.id, authorId: kase.authorId, hidden: kase.hiddenAt !== null, deleted: kase.deletedAt !== null } : null;
     },
-    async case(caseId) {
-      const [row] = await db
-        .select({ item: cases, handle: users.handle, specialty: users.specialty })
-        .from(cases)
-        .innerJoin(users, eq(users.id, cases.authorId))
-        .where(eq(cases.id, caseId));
-      if (!row) return null;
-      const { item } = row;
-      return {
-        forViewer() {
-          return {
-            id: item.id,
-            title: item.title,
-            age: item.ageOver89 ? '90+' : item.age,
-            sex: item.sex,
-            specialty: item.specialty,
-            urgency: item.urgency,
-            body: item.body,
-            question: item.question,
-            status: item.status,
-            author: { handle: row.handle, specialty: row.specialty },
-            createdAt: item.createdAt.toISOString(),
-            replyCount: item.replyCount,
-          };
-        },
-      };
+    async latestSeq(caseId) {
+      return (await latestCaseSeq(db, caseId)) ?? null;
+    },
+    eventsAfter(caseId, afterSeq, limit) {
+      return listCaseEventsSince(db, caseId, afterSeq, limit);
     },
   };
+  const payloads: PayloadLoader = {
+    async reply(replyId) {
+      const reply = await findReplyView(db, replyId, NOBODY);
+      const kase = reply && (await findCaseView(db, reply.caseId));
+      if (!reply || !kase) return null;
+      return {
+        forViewer: (viewer: Viewer) => (canReadReply(viewer, kase, reply) ? presentReply(reply, viewer) : null),
+      };
+    },
+    async case(caseId) {
+      const kase = await findCaseView(db, caseId);
+      if (!kase) return null;
+      return { forViewer: (viewer: Viewer) => (canReadCase(viewer, kase) ? presentCase(kase, viewer) : null) };
+    },
+  };
+  return { source, payloads };
 }

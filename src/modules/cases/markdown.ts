@@ -40,6 +40,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
 
 /** Safe HTML for a markdown text; the raw markdown is kept as the author wrote it. */
 export function renderMarkdown(source: string): string {
-  const html = markdown.parse(source) as string;
+  let html: string;
+  try {
+    html = markdown.parse(source) as string;
+  } catch {
+    // marked recurses per nesting level: 20,000 `>` overflow the stack. Such a text is shown
+    // as the plain text it is rather than failing the write.
+    return `<p>${escapeHtml(source).replace(/\r?\n/g, '<br />')}</p>`;
+  }
   return sanitizeHtml(html, SANITIZE).trim();
 }

@@ -6,10 +6,15 @@ export const MAX_TEXT = 20_000;
 export const MAX_TITLE = 200;
 export const MAX_QUESTION = 2_000;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** PostgreSQL text cannot hold U+0000; refusing it at the edge keeps it a 422, not a 500. */
+const NO_NUL = /^[^\u0000]*$/;
+export const noNul = <T extends z.ZodString>(schema: T) => schema.regex(NO_NUL, 'must not contain NUL characters');
+
+/** A required, trimmed text field of at most `max` characters. */
+export const text = (max: number) => noNul(z.string().trim().min(1).max(max));
 
 export const acknowledgementSchema = z.strictObject({
-  field: z.string().min(1).max(40),
+  field: noNul(z.string().min(1).max(40)),
   start: z.number().int().min(0),
   end: z.number().int().min(0),
 });
@@ -71,7 +76,7 @@ export type CaseFilter = (typeof CASE_FILTERS)[number];
 /** Query string of the list; an empty value (a form left blank) means "no filter". */
 export const listCasesQuery = z.object({
   specialty: z.enum([...SPECIALTIES, '']).optional(),
-  q: z.string().trim().max(200).optional(),
+  q: noNul(z.string().trim().max(200)).optional(),
   filter: z.enum([...CASE_FILTERS, '']).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),

@@ -116,8 +116,9 @@ export async function createCase(deps: CasesDeps, viewer: Viewer, input: CreateC
 
 /** The opaque list cursor: base64url JSON of the last row's sort key. */
 const cursorSchema = z.strictObject({
-  r: z.number().finite().optional(),
-  t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/),
+  // Bounded so that a forged cursor cannot overflow PostgreSQL's real or timestamp (a 500).
+  r: z.number().min(0).max(1e6).optional(),
+  t: z.string().regex(/^(19|2\d)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/),
   i: z.string().regex(UUID_PATTERN),
 });
 

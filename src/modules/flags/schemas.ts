@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { caseSchema, replySchema } from '../cases/schemas.js';
+import { caseSchema, replySchema, text } from '../cases/schemas.js';
 
-const reason = z.string().trim().min(1).max(1000);
+const reason = text(1000);
 export const contentTypeSchema = z.enum(['case', 'reply']);
 
 export const createFlagBody = z.strictObject({

@@ -8,9 +8,10 @@ import { PgNotifyBus, type EventBus } from './bus.js';
 import { defaultHubOptions, LiveHub, type HubOptions, type LiveConnection } from './hub.js';
 import { CLOSE, clientMessageSchema } from './messages.js';
 import type { PayloadLoader } from './payloads.js';
-import { createEventSource } from './source.js';
+import type { EventSource } from './source.js';
 
 export interface LiveOptions {
+  source: EventSource;
   payloads: PayloadLoader;
   hub?: Partial<HubOptions>;
   heartbeatMs?: number;
@@ -41,7 +42,7 @@ async function admitUpgrade(this: FastifyInstance, request: FastifyRequest, repl
 export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Promise<void> {
   const { database, config, clock } = app.deps;
   const bus = options.bus ?? new PgNotifyBus(database.url, database.pool, app.log);
-  const hub = new LiveHub(createEventSource(database.db), options.payloads, bus, app.log, {
+  const hub = new LiveHub(options.source, options.payloads, bus, app.log, {
     ...defaultHubOptions,
     ...options.hub,
   });

@@ -52,9 +52,22 @@ t.test('random JSON to every case and reply route: never a 5xx, and a refusal ch
     flag: () => ({ targetType: 'reply', targetId: reply.id, reason: 'Check this' }),
     toggle: () => ({}),
   };
-  /** Half the time a valid body with one field broken, dropped or added; otherwise anything. */
+  /**
+   * A third of the time anything; a third a valid body with one string field made hostile
+   * (NUL, lone surrogate, huge, markup); otherwise a valid body with one field broken, dropped or added.
+   */
   const body = (kind: keyof typeof validBodies): unknown => {
-    if (rand.next() < 0.5) return value();
+    const mode = rand.next();
+    if (mode < 0.33) return value();
+    if (mode < 0.66) {
+      const valid = validBodies[kind]!();
+      const strings = Object.keys(valid).filter((key) => typeof valid[key] === 'string');
+      if (strings.length > 0) {
+        const key = rand.pick(strings);
+        valid[key] = rand.pick([`${valid[key]}\u0000`, `\ud800${valid[key]}`, rand.pick(STRINGS), `${valid[key]}`.repeat(1000)]);
+      }
+      return valid;
+    }
     const valid = validBodies[kind]!();
     const key = rand.next() < 0.7 && Object.keys(valid).length > 0 ? rand.pick(Object.keys(valid)) : rand.pick(FIELDS);
     if (rand.next() < 0.25) delete valid[key];
@@ -77,7 +90,7 @@ t.test('random JSON to every case and reply route: never a 5xx, and a refusal ch
     () => ({ method: 'GET', url: `/api/cases/${id()}` }),
     () => ({
       method: 'GET',
-      url: `/api/cases?${new URLSearchParams({ q: String(value()), filter: String(rand.pick([...STRINGS, 'urgent', 'solved'])), cursor: String(rand.pick([...STRINGS, 'eyJ0IjoxfQ'])), limit: String(rand.pick(NUMBERS)) })}`,
+      url: `/api/cases?${new URLSearchParams({ q: rand.next() < 0.3 ? 'heart\u0000' : String(value()), filter: String(rand.pick([...STRINGS, 'urgent', 'solved'])), cursor: String(rand.pick([...STRINGS, 'eyJ0IjoxfQ'])), limit: String(rand.pick(NUMBERS)) })}`,
     }),
   ];
 

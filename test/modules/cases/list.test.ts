@@ -45,9 +45,22 @@ t.test('keyset pages cover every case once, even when timestamps are equal', asy
 
   t.equal((await app.inject({ url: '/api/cases?limit=51', headers: { cookie } })).statusCode, 422, 'limit is capped at 50');
   t.equal((await app.inject({ url: '/api/cases?limit=0', headers: { cookie } })).statusCode, 422);
-  for (const bad of ['garbage', 'eyJ0IjoieCJ9', Buffer.from('{"t":"2026-02-30T10:00:00.000000","i":"00000000-0000-0000-0000-000000000000"}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')]) {
+  const forged = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  const zero = '00000000-0000-0000-0000-000000000000';
+  for (const bad of [
+    'garbage',
+    'eyJ0IjoieCJ9',
+    forged({ t: '2026-02-30T10:00:00.000000', i: zero }),
+    forged({ t: '0000-01-01T00:00:00.000000', i: zero }),
+    forged({ t: '2026-01-01T00:00:00.000000', i: 'nope' }),
+    forged([1, 2]),
+  ]) {
     const res = await app.inject({ url: `/api/cases?cursor=${bad}`, headers: { cookie } });
     t.equal(res.statusCode, 400, `bad cursor ${bad.slice(0, 12)}`);
+  }
+  for (const r of [1e308, -1, 1e39]) {
+    const res = await app.inject({ url: `/api/cases?q=case&cursor=${forged({ r, t: '2026-01-01T00:00:00.000000', i: zero })}`, headers: { cookie } });
+    t.equal(res.statusCode, 400, `forged rank ${r}`);
   }
   const plainCursor = first.nextCursor;
   t.equal((await app.inject({ url: `/api/cases?q=case&cursor=${plainCursor}`, headers: { cookie } })).statusCode, 400, 'a list cursor is not a search cursor');

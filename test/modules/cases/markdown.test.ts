@@ -16,4 +16,9 @@ t.test('markdown renders to safe HTML', async (t) => {
   );
   t.equal(renderMarkdown('![patient photo](https://x.example/p.png)'), '<p>patient photo</p>', 'images become their alt text');
   t.equal(renderMarkdown('line one\nline two'), '<p>line one<br />line two</p>');
+
+  const deep = `${'>'.repeat(20_000)} <b>hi</b>\nnext`;
+  const html = renderMarkdown(deep);
+  t.ok(html.startsWith('<p>&gt;&gt;&gt;'), 'nesting too deep for the parser falls back to escaped text');
+  t.match(html, /&lt;b&gt;hi&lt;\/b&gt;<br \/>next<\/p>$/);
 });

@@ -1,11 +1,11 @@
 import type { Candidate } from './finding.js';
 
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 // x (at) example (dot) com, x [at] example [dot] org
-const OBFUSCATED_EMAIL = /[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+/gi;
+const OBFUSCATED_EMAIL = /(?<![\w.+-])[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:[[(]\s*dot\s*[\])]|\.)\s*[\w-]+)+/gi;
 
 // ngozi dot eze at example dot org
-const SPELLED_EMAIL = /\b[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|org|net|edu|gov|io|co|uk|ie|au|ca|in|ng|ph|info|me)\b/gi;
+const SPELLED_EMAIL = /(?<![\w+-])[\w+-]+(?:\s+dot\s+[\w+-]+)*\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|org|net|edu|gov|io|co|uk|ie|au|ca|in|ng|ph|info|me)\b/gi;
 
 const PHONE_PATTERNS: RegExp[] = [
   // North American: (412) 555-0138 x318, 216.555.0190, +1 (216) 555-0177
