@@ -159,7 +159,7 @@ function start() {
         case 'subscribed':
           attempt = 0;
           if (typeof message.seq === 'number' && message.seq > lastSeq) lastSeq = message.seq;
-          setStatus('live', viewers > 1 ? `Live · ${plural(viewers, 'colleague', 'colleagues')} reading` : 'Live: new replies appear here.');
+          setStatus('live', viewers > 1 ? `Live · ${plural(viewers, 'physician', 'physicians')} viewing, you included` : 'Live: new replies appear here.');
           break;
         case 'reply.created':
           if (message.reply) addReply(message.reply);
@@ -173,7 +173,7 @@ function start() {
           break;
         case 'presence':
           viewers = message.viewers ?? 0;
-          setStatus('live', viewers > 1 ? `Live · ${plural(viewers, 'colleague', 'colleagues')} reading` : 'Live: new replies appear here.');
+          setStatus('live', viewers > 1 ? `Live · ${plural(viewers, 'physician', 'physicians')} viewing, you included` : 'Live: new replies appear here.');
           break;
         case 'error':
           break;

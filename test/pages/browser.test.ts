@@ -132,12 +132,15 @@ if (chromiumMissing) {
     t.teardown(() => writerContext.close());
     const writer = await writerContext.newPage();
     await writer.goto(`/cases/${caseId}`);
+    await reader.locator('#live-status', { hasText: '2 physicians viewing' }).waitFor({ timeout: 5000 });
+    t.pass('presence: the reader sees a second colleague on the thread');
     await writer.getByRole('textbox', { name: 'Reply' }).fill('Reduce to **2.5 mg** bd: two of age, weight and creatinine.');
     await writer.getByRole('button', { name: 'Post reply' }).click();
     await writer.waitForURL(new RegExp(`/cases/${caseId}#reply-`));
 
     await reader.locator('#replies > li').nth(1).waitFor({ timeout: 5000 });
     t.match(await reader.locator('#replies > li').nth(1).innerText(), /Reduce to/);
+    t.equal(await reader.locator('#replies > li').nth(1).locator('strong', { hasText: '2.5 mg' }).count(), 1, 'markdown rendered by the server');
     t.match(await reader.locator('#live-announcer').innerText(), /New reply from/);
     t.equal(await reader.locator('#replies > li').count(), 2, 'nothing appears twice');
     t.same(problems, []);

@@ -129,6 +129,9 @@ t.test('thread: user text is escaped; markdown is rendered by the sanitiser', as
     title: '<img src=x onerror=alert(1)> title',
     body: 'Plain **bold** then <script>alert("x")</script> and <a href="javascript:alert(1)">link</a>',
   });
+  const list = await visit(app, '/cases', colleague.cookie);
+  t.match(list.html, /&lt;img src=x onerror=alert\(1\)&gt; title/, 'titles are escaped in the list');
+  t.notMatch(list.html, /<img src=x/);
   const page = await visit(app, `/cases/${id}`, colleague.cookie);
   t.notMatch(page.html, /<script>alert/);
   t.notMatch(page.html, /<img src=x/);
