@@ -28,7 +28,7 @@ export interface LiveSite extends TestApp {
   origin: string;
   browser: Browser;
   /** A fresh browser context (own cookies), optionally signed in with a session token. */
-  context(options?: { token?: string; viewport?: { width: number; height: number } }): Promise<BrowserContext>;
+  context(options?: { token?: string; viewport?: { width: number; height: number }; javaScript?: boolean }): Promise<BrowserContext>;
 }
 
 /**
@@ -60,7 +60,11 @@ export async function startSite(t: Teardown): Promise<LiveSite> {
     origin,
     browser,
     async context(options = {}) {
-      const context = await browser.newContext({ baseURL: origin, viewport: options.viewport ?? { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        baseURL: origin,
+        viewport: options.viewport ?? { width: 1280, height: 900 },
+        javaScriptEnabled: options.javaScript ?? true,
+      });
       if (options.token) {
         await context.addCookies([{ name: SESSION_COOKIE, value: options.token, url: origin, httpOnly: true, sameSite: 'Lax' }]);
       }

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { signedInUser } from '../helpers/auth.js';
 import { chromiumMissing, startSite } from '../helpers/browser.js';
 import { postCase, postReply } from '../helpers/threads.js';
@@ -144,6 +144,60 @@ if (chromiumMissing) {
     t.match(await reader.locator('#live-announcer').innerText(), /New reply from/);
     t.equal(await reader.locator('#replies > li').count(), 2, 'nothing appears twice');
     t.same(problems, []);
+  });
+
+  t.test('after the connection drops, the page reconnects with since and misses nothing', async (t) => {
+    const author = await signedInUser(app);
+    const colleague = await signedInUser(app);
+    const caseId = await postCase(app, author.cookie);
+    await postReply(app, colleague.cookie, caseId, 'Reply one.');
+    const context = await site.context({ token: author.token });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    // Every socket the page opens goes through this route, so the test can cut the first one.
+    const sockets: WebSocketRoute[] = [];
+    const sent: string[] = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        sent.push(String(message));
+        server.send(message);
+      });
+      sockets.push(ws);
+    });
+    await page.goto(`/cases/${caseId}`);
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('live-status').dataset.state === 'live', undefined, { timeout: 5000 });
+
+    await sockets[0]!.close({ code: 1012, reason: 'restarting' });
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('live-status').dataset.state !== 'live', undefined, { timeout: 5000 });
+    await postReply(app, colleague.cookie, caseId, 'Reply two, posted while the page was offline.');
+    await postReply(app, colleague.cookie, caseId, 'Reply three.');
+    await page.locator('#replies > li').nth(2).waitFor({ timeout: 8000 });
+    t.equal(await page.locator('#replies > li').count(), 3, 'both missed replies, once each');
+    t.equal(sockets.length, 2, 'one reconnection');
+    t.same(
+      sent.map((m) => JSON.parse(m)),
+      [
+        { type: 'subscribe', caseId, since: 1 },
+        { type: 'subscribe', caseId, since: 1 },
+      ],
+      'the page subscribes from the last seq it rendered, and resumes from the last seq it saw',
+    );
+    t.match(await page.locator('#replies > li').nth(1).innerText(), /Reply two/);
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('live-status').dataset.state === 'live', undefined, { timeout: 5000 });
+  });
+
+  t.test('without JavaScript: a reply is posted by a plain form and the thread shows it', async (t) => {
+    const author = await signedInUser(app);
+    const caseId = await postCase(app, author.cookie);
+    const context = await site.context({ token: author.token, javaScript: false, viewport: PHONE });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`/cases/${caseId}`);
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Posted with scripting off.');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.waitForURL(new RegExp(`/cases/${caseId}#reply-`));
+    t.match(await page.locator('#replies').innerText(), /Posted with scripting off/);
   });
 
   t.test('a script tag in a case body is shown as text and never runs', async (t) => {
