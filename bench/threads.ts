@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -20,6 +19,7 @@ import { SESSION_COOKIE } from '../src/modules/auth/session-types.js';
 import { startSession } from '../src/modules/auth/sessions.js';
 import { renderMarkdown } from '../src/modules/cases/markdown.js';
 import { evaluateGate } from '../src/modules/phi/gate.js';
+import { freePort } from '../src/db/free-port.js';
 
 const SERVER_URL = process.env.BENCH_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
@@ -35,16 +35,6 @@ const withDatabase = (url: string, name: string) => {
   return parsed.toString();
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** ~600 characters of clinical prose the PHI gate passes (checked below, so the POSTs are real writes). */
 const REPLY_TEXTS = [

@@ -1,23 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import t from 'tap';
 import { repoRoot } from './helpers/test-server.js';
+import { freePort } from '../src/db/free-port.js';
 
 /**
  * The real process, started the way `npm start` starts it, with no DATABASE_URL: the embedded
  * PostgreSQL is initialised in DATA_DIR, kept across restarts and stopped on SIGTERM.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Running {
   child: ChildProcess;

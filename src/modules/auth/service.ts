@@ -124,3 +124,26 @@ export async function currentUser(deps: Pick<AuthDeps, 'db'>, userId: string): P
   if (!user) throw new UnauthenticatedError();
   return user;
 }
+
+/**
+ * An account made by an operator (`curbside user create`): verified at once in the given role,
+ * under the same password rules as registration, audited as made by the system.
+ */
+export async function createVerifiedAccount(
+  deps: Pick<AuthDeps, 'db' | 'now'>,
+  input: { email: string; password: string; role: 'physician' | 'moderator' | 'admin'; specialty: string | null },
+  audit: AuditContext,
+): Promise<UserRow> {
+  assertPasswordAllowed(input.password);
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.transaction(async (tx) => {
+    const user = await createUser(tx, { email: input.email, passwordHash, role: input.role, verification: 'verified', specialty: input.specialty });
+    await recordAudit(tx, audit, {
+      action: 'user.created',
+      targetType: 'user',
+      targetId: user.id,
+      data: { role: input.role, specialty: input.specialty, via: 'cli' },
+    });
+    return user;
+  });
+}

@@ -89,7 +89,7 @@ export const queueItem = ownVerification.extend({
   decidedBy: z.string().nullable(),
 });
 
-export const queueQuery = z.strictObject({
+export const queueQuery = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'superseded']).default('pending'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });

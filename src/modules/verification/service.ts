@@ -5,7 +5,7 @@ import { endAllSessions } from '../auth/sessions.js';
 import { isDeactivated, lookupNpi, lookupNpis, type RegistryEntry } from '../registry/service.js';
 import { findUserById, updateUser } from '../users/service.js';
 import { evidenceFor, NO_EVIDENCE } from './evidence.js';
-import { isValidNpi } from './npi.js';
+import { isValidNpi } from '../../domain/npi.js';
 import { mayDecide, submitRefusal } from './policy.js';
 import { presentQueueItem, type Applicant } from './presenters.js';
 import {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isValidNpi, npiCheckDigit, npiFromNine } from '../../../src/modules/verification/npi.js';
+import { isValidNpi, npiCheckDigit, npiFromNine } from '../../../src/domain/npi.js';
 import { foldName, sameName } from '../../../src/modules/verification/names.js';
 import { evidenceFor } from '../../../src/modules/verification/evidence.js';
 import { OKAFOR } from '../../helpers/registry.js';
