@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { freePort } from '../../src/db/free-port.js';
 import { SESSION_COOKIE } from '../../src/modules/auth/session-types.js';
 import { createTestApp, type TestApp } from './app.js';
 
@@ -11,17 +11,6 @@ export const chromiumMissing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is no
 
 interface Teardown {
   teardown(fn: () => unknown): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface LiveSite extends TestApp {
