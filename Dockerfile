@@ -15,6 +15,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
 COPY data ./data
+COPY views ./views
+COPY public ./public
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \

@@ -12,7 +12,9 @@ import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
+import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { securityPlugin } from './plugins/security.js';
 import { sessionPlugin } from './plugins/session.js';
 
 export interface Clock {
@@ -72,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
@@ -81,5 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);
+  // Pages call the services above; registered last so they can rely on every module.
+  await app.register(pagesPlugin);
   return app;
 }

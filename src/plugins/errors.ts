@@ -16,6 +16,8 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'the body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'unsupported content type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', message: 'invalid content length' },
+  FST_CSRF_INVALID_TOKEN: { status: 403, code: 'csrf_invalid', message: 'the form has expired; reload the page and try again' },
+  FST_CSRF_MISSING_SECRET: { status: 403, code: 'csrf_invalid', message: 'the form has expired; reload the page and try again' },
 };
 
 export function sendError(
@@ -39,6 +41,34 @@ export type ErrorRenderer = (
   message: string,
   details?: unknown,
 ) => FastifyReply;
+
+/** Renderers for non-JSON answers; the pages plugin sets `html` when it is registered. */
+export interface ErrorRenderers {
+  html: ErrorRenderer | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    errorRenderers: ErrorRenderers;
+  }
+  interface FastifyContextConfig {
+    /** Set on server-rendered page routes: their errors are pages too. */
+    page?: boolean;
+  }
+}
+
+const MACHINE_PATHS = /^\/(api\/|ws$|healthz$)/;
+
+/**
+ * A page route's errors are pages; an unknown path is answered as a page to a browser (which
+ * asks for text/html) and as JSON to everyone else. The API always answers JSON.
+ */
+export function wantsHtml(request: FastifyRequest): boolean {
+  const path = request.url.split('?')[0]!;
+  if (MACHINE_PATHS.test(path)) return false;
+  if (request.routeOptions.config?.page) return true;
+  return String(request.headers.accept ?? '').includes('text/html');
+}
 
 /** What a failed request answers, decided in one place for the whole app. */
 export function describeError(error: FastifyError | Error): {
@@ -83,6 +113,14 @@ export function describeError(error: FastifyError | Error): {
  * through `app.errorRenderers` — the status and code are still decided here.
  */
 export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance) {
+  const renderers: ErrorRenderers = { html: null };
+  app.decorate('errorRenderers', renderers);
+
+  function answer(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
+    if (renderers.html && wantsHtml(request)) return renderers.html(request, reply, status, code, message, details);
+    return sendError(request, reply, status, code, message, details);
+  }
+
   app.setErrorHandler(function handleError(error: FastifyError, request, reply) {
     const described = describeError(error);
     if (described.status >= 500) {
@@ -91,10 +129,10 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
       request.log.info({ code: described.code, status: described.status }, 'request refused');
     }
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
-    return sendError(request, reply, described.status, described.code, described.message, described.details);
+    return answer(request, reply, described.status, described.code, described.message, described.details);
   });
 
   app.setNotFoundHandler(function notFound(request, reply) {
-    return sendError(request, reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
+    return answer(request, reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`);
   });
 });
