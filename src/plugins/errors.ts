@@ -20,19 +20,6 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
   FST_CSRF_MISSING_SECRET: { status: 403, code: 'csrf_invalid', message: 'the form has expired; reload the page and try again' },
 };
 
-export function sendError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-  details?: unknown,
-): FastifyReply {
-  const body: ErrorBody = { error: { code, message, requestId: String(request.id) } };
-  if (details !== undefined) body.error.details = details;
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
-}
-
 export type ErrorRenderer = (
   request: FastifyRequest,
   reply: FastifyReply,
@@ -41,6 +28,13 @@ export type ErrorRenderer = (
   message: string,
   details?: unknown,
 ) => FastifyReply;
+
+/** The SPEC's JSON error body: `{"error":{"code","message","requestId","details"?}}`. */
+export const sendError: ErrorRenderer = (request, reply, status, code, message, details) => {
+  const body: ErrorBody = { error: { code, message, requestId: String(request.id) } };
+  if (details !== undefined) body.error.details = details;
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+};
 
 /** Renderers for non-JSON answers; the pages plugin sets `html` when it is registered. */
 export interface ErrorRenderers {
