@@ -111,3 +111,42 @@ t.test('every subscriber on both processes gets the same events', async (t) => {
   const presence = await clients[0]!.waitFor((m) => m.type === 'presence' && m.viewers === 4);
   t.equal(presence.caseId, caseId, 'presence counts viewers on both processes');
 });
+
+t.test('every send re-checks permission: a hidden reply reaches moderators and its author only', async (t) => {
+  const { writer, url, author, colleague, caseId } = await twoProcesses(t);
+  const moderator = await signedInUser(writer.app, { role: 'moderator' });
+  const clients = { physician: author, moderator, replyAuthor: colleague };
+  const live = Object.fromEntries(Object.entries(clients).map(([name, who]) => [name, new LiveClient(url, { cookie: who.cookie })]));
+  t.teardown(() => Object.values(live).forEach((c) => c.close()));
+  for (const c of Object.values(live)) {
+    await c.opened;
+    c.send({ type: 'subscribe', caseId });
+    await c.waitFor((m) => m.type === 'subscribed');
+  }
+  const reply = await postReply(writer.app, colleague.cookie, caseId, 'A reply a moderator will hide.');
+  const hidden = await writer.app.inject({
+    method: 'POST',
+    url: `/api/moderation/content/reply/${reply.id}/hide`,
+    headers: { cookie: moderator.cookie },
+    payload: { reason: 'off topic' },
+  });
+  t.equal(hidden.statusCode, 200, hidden.body);
+  const marker = await postReply(writer.app, colleague.cookie, caseId, 'A later reply everyone sees.');
+
+  for (const name of ['moderator', 'replyAuthor', 'physician'] as const) {
+    await live[name]!.waitFor((m) => m.type === 'reply.created' && m.seq === marker.seq);
+  }
+  const updatesOf = (c: LiveClient) => c.messages.filter((m) => m.type === 'reply.updated' && m.reply.id === reply.id);
+  t.equal(updatesOf(live.moderator!).length, 1, 'the moderator sees the hide');
+  t.equal(updatesOf(live.replyAuthor!).length, 1, 'the author sees the hide (with the reason)');
+  t.equal(updatesOf(live.physician!).length, 0, 'another physician does not');
+
+  // Catching up afterwards, the hidden reply is not replayed to an ordinary physician.
+  const late = new LiveClient(url, { cookie: author.cookie });
+  t.teardown(() => late.close());
+  await late.opened;
+  late.send({ type: 'subscribe', caseId, since: 0 });
+  await late.waitFor((m) => m.type === 'subscribed');
+  t.notOk(late.messages.some((m) => m.reply?.id === reply.id), 'not in the replay either');
+  t.ok(late.messages.some((m) => m.reply?.id === marker.id), 'visible replies are');
+});
