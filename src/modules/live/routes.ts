@@ -28,9 +28,24 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A browser always sends Origin on a websocket upgrade; a page of another site cannot make it
+ * name this site. It is accepted when it is PUBLIC_ORIGIN, or the very host the request was
+ * sent to (the same server reached as localhost or 127.0.0.1 during development).
+ */
+export function isSameSite(origin: string | undefined, host: string | undefined, publicOrigin: string): boolean {
+  if (!origin) return false;
+  if (origin === publicOrigin) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** Refuses the upgrade before it happens: wrong Origin, no session, or not a verified physician. */
 async function admitUpgrade(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-  if (request.headers.origin !== this.deps.config.PUBLIC_ORIGIN) {
+  if (!isSameSite(request.headers.origin, request.headers.host, this.deps.config.PUBLIC_ORIGIN)) {
     return sendError(request, reply, 403, 'bad_origin', 'websocket connections are accepted from this site only');
   }
   if (!request.viewer) return sendError(request, reply, 401, 'unauthenticated', 'log in to continue');

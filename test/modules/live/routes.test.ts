@@ -22,6 +22,19 @@ t.test('the upgrade is refused without a session, from another origin, or for an
   t.equal(await statusOf({ cookie: applicant.cookie }), 403, 'applicant');
   t.equal(await statusOf({ cookie: 'curbside_session=forged' }), 401, 'forged cookie');
   t.equal(await statusOf({ cookie: physician.cookie }), 101, 'verified physician');
+  const sameHost = url.replace('ws://', 'http://').replace('/ws', '');
+  t.equal(await statusOf({ cookie: physician.cookie, origin: sameHost }), 101, 'the host the request went to');
+  t.equal(await statusOf({ cookie: physician.cookie, origin: 'null' }), 403, 'an opaque origin');
+});
+
+t.test('isSameSite accepts PUBLIC_ORIGIN or the request host only', async (t) => {
+  const { isSameSite } = await import('../../../src/modules/live/routes.js');
+  t.ok(isSameSite('https://curbside.example', 'internal:3000', 'https://curbside.example'));
+  t.ok(isSameSite('http://localhost:3000', 'localhost:3000', 'http://127.0.0.1:3000'));
+  t.notOk(isSameSite('http://evil.example', 'localhost:3000', 'http://127.0.0.1:3000'));
+  t.notOk(isSameSite('http://localhost:3001', 'localhost:3000', 'http://127.0.0.1:3000'));
+  t.notOk(isSameSite(undefined, 'localhost:3000', 'http://127.0.0.1:3000'));
+  t.notOk(isSameSite('not a url', 'localhost:3000', 'http://127.0.0.1:3000'));
 });
 
 t.test('bad messages get an error message, not a disconnect', async (t) => {
