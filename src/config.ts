@@ -25,6 +25,17 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(300),
   /** Extra wait per failed login beyond the third in the window (capped at 2 s); 0 disables it. */
   LOGIN_SLOWDOWN_MS: nonNegativeInt(250),
+  /** How live events cross processes: PostgreSQL LISTEN/NOTIFY, or NATS JetStream. */
+  LIVE_BUS: z.enum(['pg', 'nats']).default('pg'),
+  NATS_URL: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// (or tls://, ws://) URL').default('nats://127.0.0.1:4222'),
+  /** Subject and stream prefix on NATS, so several deployments (or test files) share one server. */
+  NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('curbside'),
+  /** How often each followed case's latest seq is checked, catching a lost live signal. */
+  LIVE_SAFETY_CHECK_MS: positiveInt(5000),
+  /** How often a process repeats its viewer counts; a count not repeated for 3 beats expires. */
+  LIVE_PRESENCE_HEARTBEAT_MS: positiveInt(10_000),
+  /** How often open sockets re-check their session (expiry; role changes also arrive at once). */
+  LIVE_SESSION_RECHECK_MS: positiveInt(60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { CommitEvents, deliverAfterCommit } from './after-commit.js';
 import * as schema from './schema/index.js';
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -11,6 +12,8 @@ export interface DatabaseHandle {
   db: Database;
   pool: pg.Pool;
   url: string;
+  /** Events of committed transactions (see emitOnCommit), for the live bus to publish. */
+  events: CommitEvents;
   close(): Promise<void>;
 }
 
@@ -18,11 +21,13 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = drizzle(pool, { schema });
+  const events = new CommitEvents();
+  events.setMaxListeners(0);
+  const db = deliverAfterCommit(drizzle(pool, { schema }), events);
   const close = async () => {
     if (!pool.ended) await pool.end();
   };
-  return { db, pool, url, close };
+  return { db, pool, url, events, close };
 }
 
 export async function pingDatabase(pool: pg.Pool): Promise<void> {

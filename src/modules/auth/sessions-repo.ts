@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { SESSION_REVOKED_CHANNEL } from '../live/bus.js';
+import { emitOnCommit } from '../../db/after-commit.js';
 import type { DbOrTx } from '../../db/client.js';
+import { TOPICS } from '../live/topics.js';
 import { sessions, users } from '../../db/schema/index.js';
 
 export async function insertSession(
@@ -38,11 +39,11 @@ export async function touchSession(db: DbOrTx, sessionId: string, now: Date): Pr
 }
 
 /**
- * Live websockets of a revoked session are closed by the process holding them; NOTIFY is sent
- * only when the surrounding transaction commits, so a rolled-back revocation closes nothing.
+ * Live websockets of a revoked session are closed by the process holding them; the bus hears
+ * of it only when the surrounding transaction commits, so a rolled-back revocation closes nothing.
  */
-async function announceRevoked(db: DbOrTx, sessionIds: string[]): Promise<void> {
-  for (const id of sessionIds) await db.execute(sql`select pg_notify(${SESSION_REVOKED_CHANNEL}, ${id})`);
+function announceRevoked(db: DbOrTx, sessionIds: string[]): void {
+  for (const sessionId of sessionIds) emitOnCommit(db, { topic: TOPICS.session, payload: { sessionId } });
 }
 
 export async function revokeSession(db: DbOrTx, sessionId: string, now: Date, reason: string): Promise<void> {
@@ -51,7 +52,7 @@ export async function revokeSession(db: DbOrTx, sessionId: string, now: Date, re
     .set({ revokedAt: now, revokedReason: reason })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
-  await announceRevoked(db, rows.map((r) => r.id));
+  announceRevoked(db, rows.map((r) => r.id));
 }
 
 export async function revokeUserSessions(db: DbOrTx, userId: string, now: Date, reason: string): Promise<string[]> {
@@ -61,6 +62,6 @@ export async function revokeUserSessions(db: DbOrTx, userId: string, now: Date, 
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   const ids = rows.map((r) => r.id);
-  await announceRevoked(db, ids);
+  announceRevoked(db, ids);
   return ids;
 }

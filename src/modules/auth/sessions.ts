@@ -26,16 +26,23 @@ export async function startSession(
 
 /**
  * The viewer a token stands for, or null when the token is bad or the session is revoked,
- * idle for more than 30 minutes, or older than 12 hours.
+ * idle for more than 30 minutes, or older than 12 hours. `touch: false` checks without
+ * counting as activity: an open live page re-checks its session but must not keep it alive.
  */
-export async function authenticateToken(db: DbOrTx, secret: string, token: string, now: Date): Promise<Viewer | null> {
+export async function authenticateToken(
+  db: DbOrTx,
+  secret: string,
+  token: string,
+  now: Date,
+  options: { touch?: boolean } = {},
+): Promise<Viewer | null> {
   const sessionId = await verifySessionToken(secret, token, now);
   if (!sessionId) return null;
   const row = await findSessionWithUser(db, sessionId);
   if (!row || row.revokedAt) return null;
   if (now >= row.expiresAt) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= IDLE_TIMEOUT_MS) return null;
-  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(db, sessionId, now);
+  if (options.touch !== false && now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(db, sessionId, now);
   return {
     userId: row.userId,
     sessionId: row.sessionId,

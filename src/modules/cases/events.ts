@@ -1,17 +1,18 @@
 import { sql } from 'drizzle-orm';
+import { emitOnCommit } from '../../db/after-commit.js';
 import type { DbOrTx } from '../../db/client.js';
+import { TOPICS } from '../live/topics.js';
 
 /**
  * The per-case event log. Every change a live subscriber should hear about takes the next
  * per-case `seq` from `cases.last_seq` (the row lock orders concurrent writers), writes a
- * `case_events` row and a NOTIFY, all in the writer's transaction: PostgreSQL delivers the
- * NOTIFY only if that transaction commits, to listeners on every server process.
+ * `case_events` row in the writer's transaction; once it commits, the live bus tells every
+ * server process (and a periodic check of each followed case's latest seq covers a lost signal).
  */
-export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
 
 export type CaseEventType = 'reply.created' | 'reply.updated' | 'case.updated';
 
-/** What the NOTIFY carries: ids only, never text. Listeners load the content and check policy. */
+/** What the bus carries: ids only, never text. Listeners load the content and check policy. */
 export interface CaseEventNotice {
   caseId: string;
   seq: number;
@@ -31,13 +32,10 @@ export async function nextCaseSeq(tx: DbOrTx, caseId: string, replyCountDelta = 
   return result.rows[0]?.last_seq;
 }
 
-/** Writes the event row and queues its NOTIFY (sent on commit), in one round trip. */
+/** Writes the event row; the bus announces it once the transaction commits. */
 export async function writeCaseEvent(tx: DbOrTx, notice: CaseEventNotice): Promise<void> {
-  await tx.execute(sql`
-    with event as (
-      insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})
-    )
-    select pg_notify(${CASE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`);
+  await tx.execute(sql`insert into case_events (case_id, seq, type, reply_id) values (${notice.caseId}, ${notice.seq}, ${notice.type}, ${notice.replyId})`);
+  emitOnCommit(tx, { topic: TOPICS.case, payload: { caseId: notice.caseId, seq: notice.seq } });
 }
 
 /** One call for every event but reply creation (which needs its seq before the reply row exists). */
@@ -70,4 +68,13 @@ export async function listCaseEventsSince(db: DbOrTx, caseId: string, since: num
 export async function latestCaseSeq(db: DbOrTx, caseId: string): Promise<number | undefined> {
   const result = await db.execute<{ last_seq: number }>(sql`select last_seq from cases where id = ${caseId}`);
   return result.rows[0]?.last_seq;
+}
+
+/** The latest seq of each of these cases (missing ones are left out), in one round trip. */
+export async function latestCaseSeqs(db: DbOrTx, caseIds: string[]): Promise<Map<string, number>> {
+  if (!caseIds.length) return new Map();
+  const result = await db.execute<{ id: string; last_seq: number }>(
+    sql`select id, last_seq from cases where id = any(${`{${caseIds.join(',')}}`}::uuid[])`,
+  );
+  return new Map(result.rows.map((row) => [row.id, row.last_seq]));
 }

@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../db/client.js';
 import type { Viewer } from '../auth/session-types.js';
 import type { PayloadLoader } from '../live/payloads.js';
 import type { EventSource } from '../live/source.js';
-import { latestCaseSeq, listCaseEventsSince } from './events.js';
+import { latestCaseSeq, latestCaseSeqs, listCaseEventsSince } from './events.js';
 import { canReadCase, canReadReply } from './policy.js';
 import { presentCase, presentReply } from './presenters.js';
 import { findCaseView, findReplyView } from './repo.js';
@@ -22,6 +22,9 @@ export function createLiveAdapters(db: DbOrTx): { source: EventSource; payloads:
     },
     async latestSeq(caseId) {
       return (await latestCaseSeq(db, caseId)) ?? null;
+    },
+    latestSeqs(caseIds) {
+      return latestCaseSeqs(db, caseIds);
     },
     eventsAfter(caseId, afterSeq, limit) {
       return listCaseEventsSince(db, caseId, afterSeq, limit);

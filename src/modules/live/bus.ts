@@ -1,113 +1,149 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
-export const SESSION_REVOKED_CHANNEL = 'curbside_session_revoked';
-export const PRESENCE_CHANNEL = 'curbside_presence';
-
-export interface CaseNotification {
-  caseId: string;
-  seq: number;
-}
-
-export interface PresenceAnnouncement {
-  processId: string;
-  caseId: string;
-  viewers: number;
-}
-
-export interface BusHandlers {
-  caseEvent(notification: CaseNotification): void;
-  sessionRevoked(sessionId: string): void;
-  presence(announcement: PresenceAnnouncement): void;
-  /** The listener reconnected: notifications may have been missed, so catch up from the database. */
-  resync(): void;
-}
+export type BusHandler = (event: Record<string, unknown>) => void;
 
 /**
- * How events cross server processes. Only ids travel on the bus; subscribers read the rows.
- * Kept small so a broker (NATS, Redis) could stand in for PostgreSQL.
+ * How events cross server processes: publish(topic, event) and subscribe(topic, handler).
+ * Only ids and counts travel (see topics.ts); subscribers read the rows. Delivery is "at
+ * least once, maybe not at all": order and exactly-once come from the database's per-case seq,
+ * and a lost signal is caught by the hub's periodic check, so a bus may drop or repeat.
  */
 export interface EventBus {
+  /** Tells this process's own presence announcements from other processes'. */
   readonly processId: string;
-  start(handlers: BusHandlers): Promise<void>;
-  announcePresence(announcement: Omit<PresenceAnnouncement, 'processId'>): Promise<void>;
+  /** Handlers must be added before start. */
+  subscribe(topic: string, handler: BusHandler): void;
+  /** Called after the bus was cut off and is back: anything may have been missed. */
+  onReconnect(handler: () => void): void;
+  start(): Promise<void>;
+  /** Never throws: a failed publish is logged; the periodic check delivers what it announced. */
+  publish(topic: string, event: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
-interface Logger {
+export interface BusLogger {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
 }
 
-/** PostgreSQL LISTEN/NOTIFY on one dedicated connection, reconnecting with backoff. */
-export class PgNotifyBus implements EventBus {
+/** Shared by both buses: handler lists and safe dispatch. */
+export abstract class BaseBus implements EventBus {
   readonly processId = randomUUID();
+  protected readonly handlers = new Map<string, BusHandler[]>();
+  private readonly reconnectHandlers: Array<() => void> = [];
+
+  constructor(protected readonly log: BusLogger) {}
+
+  subscribe(topic: string, handler: BusHandler): void {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler]);
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  protected reconnected(): void {
+    this.log.info({}, 'live bus reconnected; catching up from the database');
+    for (const handler of this.reconnectHandlers) this.safely(() => handler());
+  }
+
+  protected dispatch(topic: string, raw: string): void {
+    let event: unknown;
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      return; // A malformed payload is dropped; the next event or the periodic check catches up.
+    }
+    if (typeof event !== 'object' || event === null) return;
+    for (const handler of this.handlers.get(topic) ?? []) this.safely(() => handler(event as Record<string, unknown>));
+  }
+
+  private safely(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.log.warn({ err: String(error) }, 'live bus handler failed');
+    }
+  }
+
+  abstract start(): Promise<void>;
+  abstract publish(topic: string, event: Record<string, unknown>): Promise<void>;
+  abstract stop(): Promise<void>;
+}
+
+/** The NOTIFY channel of a topic; NOTIFY is per database, so tests on their own database never cross. */
+export const channelOf = (topic: string) => `curbside_${topic}`;
+
+/**
+ * PostgreSQL LISTEN/NOTIFY: one dedicated listening connection (LISTEN_DATABASE_URL when the
+ * app goes through a pooler), reconnecting with backoff; publishing is a NOTIFY on the pool.
+ */
+export class PgNotifyBus extends BaseBus {
   private client: pg.Client | null = null;
-  private handlers: BusHandlers | null = null;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly url: string,
     private readonly pool: pg.Pool,
-    private readonly log: Logger,
-  ) {}
+    log: BusLogger,
+  ) {
+    super(log);
+  }
 
-  async start(handlers: BusHandlers): Promise<void> {
-    this.handlers = handlers;
+  async start(): Promise<void> {
     await this.connect();
   }
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (message) => this.dispatch(message.channel, message.payload ?? ''));
-    client.on('error', (error) => {
-      this.log.warn({ err: error.message }, 'live bus connection lost');
+    client.on('notification', (message) => {
+      const topic = message.channel.replace(/^curbside_/, '');
+      this.dispatch(topic, message.payload ?? '');
     });
+    // Without an 'error' listener a dropped connection would throw from the client and end the process.
+    client.on('error', (error) => this.log.warn({ err: error.message }, 'live bus connection lost'));
     client.on('end', () => {
-      if (this.client === client) this.client = null;
+      if (this.client !== client) return;
+      this.client = null;
       this.scheduleReconnect(250);
     });
-    await client.connect();
-    await client.query(`LISTEN ${CASE_EVENTS_CHANNEL}; LISTEN ${SESSION_REVOKED_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
+    try {
+      await client.connect();
+      const channels = [...this.handlers.keys()].map((topic) => `LISTEN ${channelOf(topic)}`);
+      if (channels.length) await client.query(channels.join('; '));
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
   }
 
   private scheduleReconnect(delayMs: number): void {
     if (this.stopped || this.retryTimer) return;
-    this.retryTimer = setTimeout(async () => {
+    this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      try {
-        await this.connect();
-        this.log.info({}, 'live bus reconnected; catching up');
-        this.handlers?.resync();
-      } catch {
-        this.scheduleReconnect(Math.min(delayMs * 2, 5000));
-      }
+      this.connect().then(
+        () => {
+          if (!this.stopped) this.reconnected();
+        },
+        () => this.scheduleReconnect(Math.min(delayMs * 2, 2000)),
+      );
     }, delayMs);
     this.retryTimer.unref();
   }
 
-  private dispatch(channel: string, payload: string): void {
-    const handlers = this.handlers;
-    if (!handlers) return;
+  async publish(topic: string, event: Record<string, unknown>): Promise<void> {
     try {
-      if (channel === SESSION_REVOKED_CHANNEL) return handlers.sessionRevoked(payload);
-      const data = JSON.parse(payload) as Record<string, unknown>;
-      if (channel === CASE_EVENTS_CHANNEL && typeof data.caseId === 'string' && typeof data.seq === 'number') {
-        handlers.caseEvent({ caseId: data.caseId, seq: data.seq });
-      } else if (channel === PRESENCE_CHANNEL && typeof data.caseId === 'string' && typeof data.processId === 'string') {
-        handlers.presence({ processId: data.processId, caseId: data.caseId, viewers: Number(data.viewers) || 0 });
-      }
-    } catch {
-      // A malformed payload is dropped; the next event or a resync brings subscribers up to date.
+      await this.pool.query('select pg_notify($1, $2)', [channelOf(topic), JSON.stringify(event)]);
+    } catch (error) {
+      this.log.warn({ err: String(error), topic }, 'live bus publish failed');
     }
-  }
-
-  async announcePresence(announcement: Omit<PresenceAnnouncement, 'processId'>): Promise<void> {
-    const payload = JSON.stringify({ ...announcement, processId: this.processId });
-    await this.pool.query('select pg_notify($1, $2)', [PRESENCE_CHANNEL, payload]);
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,13 @@
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../auth/session-types.js';
-import type { BusHandlers, CaseNotification, EventBus, PresenceAnnouncement } from './bus.js';
+import type { EventBus } from './bus.js';
 import { CLOSE, type ClientMessage } from './messages.js';
-import type { LoadedPayload, PayloadLoader } from './payloads.js';
+import { CaseFeed, LiveConnection, type PreparedEvent, Subscription } from './feed.js';
+import type { PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
-import type { CaseAccess, EventSource, StoredEvent } from './source.js';
+import { PresenceBoard } from './presence.js';
+import type { EventSource, StoredEvent } from './source.js';
+import { TOPICS } from './topics.js';
 
 export interface HubOptions {
   /** A client whose unsent data exceeds this is dropped; it resumes with `since`. */
@@ -12,6 +15,13 @@ export interface HubOptions {
   /** Recent events kept per case so a burst is read from the database once per process. */
   ringSize: number;
   presenceDebounceMs: number;
+  /** How often this process repeats its viewer counts; others forget a count not repeated in three. */
+  presenceHeartbeatMs: number;
+  /**
+   * How often every followed case's latest seq is read from the database: a signal lost between
+   * commit and publish (or while the bus was down) is delivered within this time anyway.
+   */
+  safetyCheckMs: number;
   /** Client messages allowed per window before they are refused. */
   messageBudget: { count: number; windowMs: number };
 }
@@ -20,6 +30,8 @@ export const defaultHubOptions: HubOptions = {
   maxBufferedBytes: 1024 * 1024,
   ringSize: 512,
   presenceDebounceMs: 200,
+  presenceHeartbeatMs: 10_000,
+  safetyCheckMs: 5_000,
   messageBudget: { count: 30, windowMs: 10_000 },
 };
 
@@ -27,156 +39,22 @@ interface Logger {
   warn(obj: object, msg: string): void;
 }
 
-const PAGE = 200;
-
-interface PreparedEvent {
-  access: CaseAccess | null;
-  payload: LoadedPayload | null;
-}
-
-/** One case's events as seen by this process: fetched once, fanned out to local subscribers. */
-class CaseFeed {
-  ring: StoredEvent[] = [];
-  knownSeq: number;
-  readonly subscriptions = new Set<Subscription>();
-  private refreshing: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly caseId: string,
-    startSeq: number,
-    private readonly hub: LiveHub,
-  ) {
-    this.knownSeq = startSeq;
-  }
-
-  /** Reads every event after knownSeq; serialized so the ring stays in order. */
-  refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(async () => {
-      for (;;) {
-        const batch = await this.hub.source.eventsAfter(this.caseId, this.knownSeq, PAGE);
-        for (const event of batch) {
-          this.forgetStale(event);
-          this.ring.push(event);
-        }
-        if (batch.length) this.knownSeq = batch[batch.length - 1]!.seq;
-        if (this.ring.length > this.hub.options.ringSize) this.ring.splice(0, this.ring.length - this.hub.options.ringSize);
-        if (batch.length < PAGE) break;
-      }
-      for (const subscription of this.subscriptions) subscription.pump();
-    }).catch((error: unknown) => this.hub.log.warn({ err: String(error), caseId: this.caseId }, 'live feed refresh failed'));
-    return this.refreshing;
-  }
-
-  /**
-   * A new event means what earlier events read may be out of date (a reply edited or hidden, a
-   * case hidden): drop what they read, so a subscriber catching up re-reads the current rows.
-   */
-  private forgetStale(event: StoredEvent): void {
-    for (const earlier of this.ring) {
-      if (event.type === 'case.updated' || (event.replyId !== null && earlier.replyId === event.replyId)) {
-        this.hub.forget(earlier);
-      }
-    }
-  }
-
-  /** Events after `seq` from the ring, or null when the ring no longer reaches back that far. */
-  fromRing(seq: number): StoredEvent[] | null {
-    const first = this.ring[0];
-    if (!first || first.seq > seq + 1) return seq >= this.knownSeq ? [] : null;
-    return this.ring.filter((e) => e.seq > seq);
-  }
-}
-
-class Subscription {
-  ready = false;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly connection: LiveConnection,
-    readonly feed: CaseFeed,
-    public lastSent: number,
-  ) {}
-
-  /** Sends everything after lastSent, in order, exactly once; calls are serialized. */
-  pump(force = false): Promise<void> {
-    if (!this.ready && !force) return this.chain;
-    this.chain = this.chain.then(() => this.drain()).catch(() => {});
-    return this.chain;
-  }
-
-  private async drain(): Promise<void> {
-    const { hub } = this.connection;
-    while (this.lastSent < this.feed.knownSeq && this.connection.open) {
-      const events = this.feed.fromRing(this.lastSent) ?? (await hub.source.eventsAfter(this.feed.caseId, this.lastSent, PAGE));
-      if (!events.length) return;
-      for (const event of events) {
-        if (event.seq <= this.lastSent) continue;
-        const message = await hub.render(event, this.connection.viewer);
-        if (!this.connection.open) return;
-        if (message) this.connection.send(message);
-        this.lastSent = event.seq;
-      }
-    }
-  }
-}
-
-export class LiveConnection {
-  open = true;
-  readonly subscriptions = new Map<string, Subscription>();
-  private windowStart = Date.now();
-  private messagesInWindow = 0;
-  alive = true;
-
-  constructor(
-    readonly hub: LiveHub,
-    readonly socket: WebSocket,
-    public viewer: Viewer,
-  ) {}
-
-  send(message: object): void {
-    if (!this.open || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.hub.options.maxBufferedBytes) {
-      this.close(CLOSE.slowConsumer, 'too far behind; reconnect and subscribe with since');
-      return;
-    }
-    this.socket.send(JSON.stringify(message));
-  }
-
-  error(code: string, message: string, extra: object = {}): void {
-    this.send({ type: 'error', code, message, ...extra });
-  }
-
-  /** False once the client has spent its message budget for the current window. */
-  takeMessageToken(): boolean {
-    const { count, windowMs } = this.hub.options.messageBudget;
-    const now = Date.now();
-    if (now - this.windowStart >= windowMs) {
-      this.windowStart = now;
-      this.messagesInWindow = 0;
-    }
-    this.messagesInWindow++;
-    return this.messagesInWindow <= count;
-  }
-
-  close(code: number, reason: string): void {
-    if (!this.open) return;
-    this.hub.detach(this);
-    this.socket.close(code, reason);
-  }
-}
+/** A message for one viewer; `removed` means they may no longer read the case at all. */
+export type Rendered = { message: object; removed: boolean } | null;
 
 /**
  * Fans case events out to this process's websocket subscribers. The bus says "case X has
  * events up to seq N"; feeds read the rows once and every subscription pumps from there, so
  * order and exactly-once delivery come from the database's seq, not from the bus.
  */
-export class LiveHub implements BusHandlers {
+export class LiveHub {
   private readonly feeds = new Map<string, CaseFeed>();
   readonly connections = new Set<LiveConnection>();
-  private readonly presenceByCase = new Map<string, Map<string, number>>();
-  private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastPresenceSent = new Map<string, number>();
   private readonly prepared = new WeakMap<StoredEvent, Promise<PreparedEvent>>();
+  private readonly presence: PresenceBoard;
+  private safetyTimer: NodeJS.Timeout | null = null;
+  private checking = false;
 
   constructor(
     readonly source: EventSource,
@@ -184,7 +62,31 @@ export class LiveHub implements BusHandlers {
     readonly bus: EventBus,
     readonly log: Logger,
     readonly options: HubOptions = defaultHubOptions,
-  ) {}
+  ) {
+    this.presence = new PresenceBoard(bus, (caseId) => this.localViewers(caseId), (caseId) => this.sendPresence(caseId), {
+      debounceMs: options.presenceDebounceMs,
+      heartbeatMs: options.presenceHeartbeatMs,
+    });
+    bus.subscribe(TOPICS.case, (event) => {
+      if (typeof event.caseId === 'string' && typeof event.seq === 'number') this.caseEvent(event.caseId, event.seq);
+    });
+    bus.subscribe(TOPICS.presence, (event) => this.presence.receive(event));
+    bus.onReconnect(() => this.resync());
+  }
+
+  /** Starts the timers; call once the bus is started. */
+  start(): void {
+    this.presence.start();
+    this.safetyTimer = setInterval(() => void this.checkLatest(), this.options.safetyCheckMs);
+    this.safetyTimer.unref();
+  }
+
+  /** Socket and subscription counts, for metrics. */
+  get stats(): { sockets: number; subscriptions: number; cases: number } {
+    let subscriptions = 0;
+    for (const feed of this.feeds.values()) subscriptions += feed.subscriptions.size;
+    return { sockets: this.connections.size, subscriptions, cases: this.feeds.size };
+  }
 
   attach(socket: WebSocket, viewer: Viewer): LiveConnection {
     const connection = new LiveConnection(this, socket, viewer);
@@ -234,7 +136,7 @@ export class LiveHub implements BusHandlers {
     connection.send({ type: 'subscribed', caseId, seq: subscription.lastSent });
     subscription.ready = true;
     void subscription.pump();
-    this.presenceChanged(caseId);
+    this.presence.localChanged(caseId);
   }
 
   unsubscribe(connection: LiveConnection, caseId: string): void {
@@ -246,7 +148,7 @@ export class LiveHub implements BusHandlers {
       this.feeds.delete(caseId);
       this.lastPresenceSent.delete(caseId);
     }
-    this.presenceChanged(caseId);
+    this.presence.localChanged(caseId);
   }
 
   /** Reads what an event needs once per process, however many subscribers it goes to. */
@@ -263,6 +165,10 @@ export class LiveHub implements BusHandlers {
               : null,
       }))();
       this.prepared.set(event, prepared);
+      // A read that failed (the database restarting) must be tried again, not remembered.
+      prepared.catch(() => {
+        if (this.prepared.get(event) === prepared) this.prepared.delete(event);
+      });
     }
     return prepared;
   }
@@ -271,26 +177,57 @@ export class LiveHub implements BusHandlers {
     this.prepared.delete(event);
   }
 
-  /** The message one viewer gets for one event, or null when they may not see it. */
-  async render(event: StoredEvent, viewer: Viewer): Promise<object | null> {
+  /**
+   * What one viewer gets for one event, read now: the current shape, or a removal when a change
+   * took the content out of their sight (hidden or deleted), or nothing for content they never saw.
+   */
+  async render(event: StoredEvent, viewer: Viewer): Promise<Rendered> {
+    const { caseId, seq } = event;
     const { access, payload } = await this.prepare(event);
-    if (!payload || !canFollowCase(viewer, access)) return null;
-    const shape = payload.forViewer(viewer);
-    if (!shape) return null;
+    if (!canFollowCase(viewer, access)) {
+      return event.type === 'case.updated' ? { message: { type: 'case.removed', caseId, seq }, removed: true } : null;
+    }
+    const shape = payload?.forViewer(viewer) ?? null;
+    if (!shape) {
+      return event.type === 'reply.updated' && event.replyId
+        ? { message: { type: 'reply.removed', caseId, seq, replyId: event.replyId }, removed: false }
+        : null;
+    }
     const key = event.type === 'case.updated' ? 'case' : 'reply';
-    return { type: event.type, caseId: event.caseId, seq: event.seq, [key]: shape };
+    return { message: { type: event.type, caseId, seq, [key]: shape }, removed: false };
   }
 
   // Bus handlers
 
-  caseEvent(notification: CaseNotification): void {
-    const feed = this.feeds.get(notification.caseId);
-    if (feed && notification.seq > feed.knownSeq) void feed.refresh();
+  caseEvent(caseId: string, seq: number): void {
+    const feed = this.feeds.get(caseId);
+    if (feed && seq > feed.knownSeq) void feed.refresh();
   }
 
+  /** The bus was cut off: re-read every followed case after what each subscriber last got. */
   resync(): void {
-    for (const feed of this.feeds.values()) void feed.refresh();
-    for (const caseId of this.feeds.keys()) this.presenceChanged(caseId);
+    void this.checkLatest(true);
+    this.presence.reannounce(this.feeds.keys());
+  }
+
+  /**
+   * Reads each followed case's latest seq in one query and catches up feeds and subscribers
+   * that are behind. Never throws: with the database away it tries again on the next tick.
+   */
+  async checkLatest(force = false): Promise<void> {
+    if (this.checking && !force) return;
+    this.checking = true;
+    try {
+      const latest = await this.source.latestSeqs([...this.feeds.keys()]);
+      for (const feed of this.feeds.values()) {
+        if ((latest.get(feed.caseId) ?? 0) > feed.knownSeq || force) await feed.refresh();
+        for (const subscription of feed.subscriptions) if (subscription.behind) void subscription.pump();
+      }
+    } catch (error) {
+      this.log.warn({ err: String(error) }, 'live safety check failed; retrying');
+    } finally {
+      this.checking = false;
+    }
   }
 
   sessionRevoked(sessionId: string): void {
@@ -299,35 +236,14 @@ export class LiveHub implements BusHandlers {
     }
   }
 
-  presence(announcement: PresenceAnnouncement): void {
-    let byProcess = this.presenceByCase.get(announcement.caseId);
-    if (!byProcess) this.presenceByCase.set(announcement.caseId, (byProcess = new Map()));
-    if (announcement.viewers > 0) byProcess.set(announcement.processId, announcement.viewers);
-    else byProcess.delete(announcement.processId);
-    if (byProcess.size === 0) this.presenceByCase.delete(announcement.caseId);
-    this.sendPresence(announcement.caseId);
-  }
-
   private localViewers(caseId: string): number {
     return this.feeds.get(caseId)?.subscriptions.size ?? 0;
-  }
-
-  /** Debounced: a burst of joins and leaves becomes one announcement. */
-  private presenceChanged(caseId: string): void {
-    if (this.presenceTimers.has(caseId)) return;
-    const timer = setTimeout(() => {
-      this.presenceTimers.delete(caseId);
-      this.bus.announcePresence({ caseId, viewers: this.localViewers(caseId) }).catch(() => {});
-    }, this.options.presenceDebounceMs);
-    timer.unref();
-    this.presenceTimers.set(caseId, timer);
   }
 
   private sendPresence(caseId: string): void {
     const feed = this.feeds.get(caseId);
     if (!feed) return;
-    let viewers = 0;
-    for (const count of this.presenceByCase.get(caseId)?.values() ?? []) viewers += count;
+    const viewers = this.presence.total(caseId);
     if (this.lastPresenceSent.get(caseId) === viewers) return;
     this.lastPresenceSent.set(caseId, viewers);
     for (const subscription of feed.subscriptions) {
@@ -335,9 +251,12 @@ export class LiveHub implements BusHandlers {
     }
   }
 
-  closeAll(code: number, reason: string): void {
+  /** Shutdown: close every socket and tell the other processes our viewers are gone. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    if (this.safetyTimer) clearInterval(this.safetyTimer);
     for (const connection of [...this.connections]) connection.close(code, reason);
-    for (const timer of this.presenceTimers.values()) clearTimeout(timer);
-    this.presenceTimers.clear();
+    await this.presence.stop();
   }
 }
+
+export { LiveConnection };

@@ -4,11 +4,14 @@ import { canUseClinical } from '../auth/policy.js';
 import { SESSION_COOKIE } from '../auth/session-types.js';
 import { authenticateToken } from '../auth/sessions.js';
 import { sendError } from '../../plugins/errors.js';
-import { PgNotifyBus, type EventBus } from './bus.js';
+import type { EventBus } from './bus.js';
+import { createBus, publishCommittedEvents } from './buses.js';
 import { defaultHubOptions, LiveHub, type HubOptions, type LiveConnection } from './hub.js';
 import { CLOSE, clientMessageSchema } from './messages.js';
 import type { PayloadLoader } from './payloads.js';
+import { canFollowCase } from './policy.js';
 import type { EventSource } from './source.js';
+import { TOPICS } from './topics.js';
 
 export interface LiveOptions {
   source: EventSource;
@@ -56,16 +59,55 @@ async function admitUpgrade(this: FastifyInstance, request: FastifyRequest, repl
 
 export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Promise<void> {
   const { database, config, clock } = app.deps;
-  const bus = options.bus ?? new PgNotifyBus(database.url, database.pool, app.log);
+  const bus = options.bus ?? createBus(config, database, app.log);
   const hub = new LiveHub(options.source, options.payloads, bus, app.log, {
     ...defaultHubOptions,
+    safetyCheckMs: config.LIVE_SAFETY_CHECK_MS,
+    presenceHeartbeatMs: config.LIVE_PRESENCE_HEARTBEAT_MS,
     ...options.hub,
   });
   app.decorate('liveHub', hub);
   const tokens = new WeakMap<LiveConnection, string>();
 
+  /**
+   * Re-reads a socket's session and account without touching the session (an open page is not
+   * activity). Closes it when the session ended (4401) or the account may no longer read
+   * clinical content (4403); otherwise the new role applies to the very next send, and a case
+   * the viewer may no longer follow gets `case.removed`. A database error leaves it as it is:
+   * the next check tries again.
+   */
+  const recheck = async (connection: LiveConnection): Promise<void> => {
+    const token = tokens.get(connection);
+    const viewer = token ? await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now(), { touch: false }) : null;
+    if (!viewer) return connection.close(CLOSE.sessionEnded, 'session ended');
+    if (!canUseClinical(viewer)) return connection.close(CLOSE.forbidden, 'no longer allowed');
+    connection.viewer = viewer;
+    for (const [caseId, subscription] of connection.subscriptions) {
+      if (canFollowCase(viewer, await options.source.caseAccess(caseId))) continue;
+      connection.send({ type: 'case.removed', caseId, seq: subscription.lastSent });
+      hub.unsubscribe(connection, caseId);
+    }
+  };
+  const recheckAll = async (connections: Iterable<LiveConnection>): Promise<void> => {
+    for (const connection of [...connections]) {
+      try {
+        await recheck(connection);
+      } catch (error) {
+        app.log.warn({ err: String(error) }, 'live session re-check failed; retrying later');
+      }
+    }
+  };
+
+  bus.subscribe(TOPICS.session, (event) => hub.sessionRevoked(String(event.sessionId)));
+  bus.subscribe(TOPICS.user, (event) => {
+    const mine = [...hub.connections].filter((c) => c.viewer.userId === event.userId);
+    if (mine.length) void recheckAll(mine);
+  });
+  const stopPublishing = publishCommittedEvents(database, bus);
+
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
-  await bus.start(hub);
+  await bus.start();
+  hub.start();
 
   const heartbeat = setInterval(() => {
     for (const connection of hub.connections) {
@@ -80,21 +122,15 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
   }, options.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  const recheck = setInterval(async () => {
-    for (const connection of hub.connections) {
-      const token = tokens.get(connection);
-      const viewer = token ? await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now()) : null;
-      if (!viewer) connection.close(CLOSE.sessionEnded, 'session ended');
-      else if (!canUseClinical(viewer)) connection.close(CLOSE.forbidden, 'no longer allowed');
-      else connection.viewer = viewer;
-    }
-  }, options.sessionRecheckMs ?? 60_000);
-  recheck.unref();
+  // Catches what no event announces: idle and absolute expiry.
+  const periodic = setInterval(() => void recheckAll(hub.connections), options.sessionRecheckMs ?? config.LIVE_SESSION_RECHECK_MS);
+  periodic.unref();
 
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
-    clearInterval(recheck);
-    hub.closeAll(CLOSE.goingAway, 'server shutting down');
+    clearInterval(periodic);
+    stopPublishing();
+    await hub.closeAll(CLOSE.goingAway, 'server shutting down');
     await bus.stop();
   });
 

@@ -23,5 +23,7 @@ export interface StoredEvent {
 export interface EventSource {
   caseAccess(caseId: string): Promise<CaseAccess | null>;
   latestSeq(caseId: string): Promise<number | null>;
+  /** Latest seq of each case, in one query (for the periodic safety check). */
+  latestSeqs(caseIds: string[]): Promise<Map<string, number>>;
   eventsAfter(caseId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
 }

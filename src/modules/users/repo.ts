@@ -1,3 +1,5 @@
+import { emitOnCommit } from '../../db/after-commit.js';
+import { TOPICS } from '../live/topics.js';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
@@ -22,5 +24,10 @@ export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRo
 
 export async function updateUser(db: DbOrTx, id: string, values: Partial<NewUser>): Promise<UserRow | undefined> {
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  // Open sockets of this user are re-checked on every process: a demotion, rejection or
+  // suspension takes effect at once, not at the next periodic session check.
+  if (row && ('role' in values || 'verification' in values || 'specialty' in values)) {
+    emitOnCommit(db, { topic: TOPICS.user, payload: { userId: id } });
+  }
   return row;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import t from 'tap';
-import { CASE_EVENTS_CHANNEL } from '../../../src/modules/cases/events.js';
+import { channelOf } from '../../../src/modules/live/bus.js';
+import { TOPICS } from '../../../src/modules/live/topics.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { caseInput, postCase, postReply } from '../../helpers/cases.js';
@@ -67,14 +68,14 @@ t.test('20 concurrent replies get seqs 1..20 exactly once, matching case_events'
   t.same(rows[0], { reply_count: 20, last_seq: 20 });
 });
 
-t.test('events are NOTIFYed on commit with ids only', async (t) => {
+t.test('events are published on the bus after commit, with ids only', async (t) => {
   const { app, database } = await createTestApp(t);
   const listener = new pg.Client({ connectionString: database.url });
   await listener.connect();
   t.teardown(() => listener.end());
   const received: string[] = [];
   listener.on('notification', (message) => received.push(message.payload ?? ''));
-  await listener.query(`listen ${CASE_EVENTS_CHANNEL}`);
+  await listener.query(`listen ${channelOf(TOPICS.case)}`);
   const author = await signedInUser(app);
   const kase = await postCase(app, author.cookie);
   const reply = await postReply(app, (await signedInUser(app)).cookie, kase.id, 'A secret-free answer');
@@ -83,8 +84,8 @@ t.test('events are NOTIFYed on commit with ids only', async (t) => {
   t.same(
     received.map((p) => JSON.parse(p)),
     [
-      { caseId: kase.id, seq: 1, type: 'reply.created', replyId: reply.id },
-      { caseId: kase.id, seq: 2, type: 'case.updated', replyId: null },
+      { caseId: kase.id, seq: 1 },
+      { caseId: kase.id, seq: 2 },
     ],
   );
   t.notOk(received.some((p) => p.includes('secret-free')), 'no text in the payload');

@@ -25,7 +25,14 @@ class StalledSocket extends EventEmitter {
 
 const viewer: Viewer = { userId: 'u', sessionId: 's', handle: 'Dr. Test', role: 'physician', verification: 'verified', specialty: null };
 const noSource = {} as EventSource;
-const quietBus: EventBus = { processId: 'p', start: async () => {}, announcePresence: async () => {}, stop: async () => {} };
+const quietBus: EventBus = {
+  processId: 'p',
+  subscribe: () => {},
+  onReconnect: () => {},
+  start: async () => {},
+  publish: async () => {},
+  stop: async () => {},
+};
 
 t.test('a client that does not read is dropped once its buffer passes the bound', async (t) => {
   const hub = new LiveHub(noSource, { reply: async () => null, case: async () => null }, quietBus, console, {

@@ -1,0 +1,22 @@
+import type { Config } from '../../config.js';
+import type { DatabaseHandle } from '../../db/client.js';
+import type { CommittedEvent } from '../../db/after-commit.js';
+import { PgNotifyBus, type BusLogger, type EventBus } from './bus.js';
+import { NatsJetStreamBus } from './nats-bus.js';
+
+/** The bus LIVE_BUS names: PostgreSQL NOTIFY (default) or NATS JetStream at NATS_URL. */
+export function createBus(config: Pick<Config, 'LIVE_BUS' | 'NATS_URL' | 'NATS_PREFIX'>, database: DatabaseHandle, log: BusLogger): EventBus {
+  return config.LIVE_BUS === 'nats'
+    ? new NatsJetStreamBus(config.NATS_URL, config.NATS_PREFIX, log)
+    : new PgNotifyBus(database.url, database.pool, log);
+}
+
+/**
+ * Publishes every event a committed transaction produced (emitOnCommit) on the bus. Returns
+ * the function that stops it.
+ */
+export function publishCommittedEvents(database: DatabaseHandle, bus: EventBus): () => void {
+  const forward = (event: CommittedEvent) => void bus.publish(event.topic, event.payload);
+  database.events.on('committed', forward);
+  return () => database.events.off('committed', forward);
+}
