@@ -4,9 +4,23 @@ import WebSocket from 'ws';
 
 export const TEST_ORIGIN = 'http://localhost:3000';
 
-/** Env shared by several app instances standing for several server processes. */
-export function sharedEnv(): Record<string, string> {
-  return { SESSION_SECRET: randomBytes(32).toString('hex'), PUBLIC_ORIGIN: TEST_ORIGIN };
+export type BusKind = 'pg' | 'nats';
+
+/** The buses the live delivery tests run against (NATS at NATS_URL, 127.0.0.1:4222 by default). */
+export const BUSES: BusKind[] = ['pg', 'nats'];
+
+/**
+ * Env shared by several app instances standing for several server processes. On NATS each
+ * call gets its own subject and stream prefix, so test files running at once never cross.
+ */
+export function sharedEnv(bus: BusKind = 'pg'): Record<string, string> {
+  const env: Record<string, string> = { SESSION_SECRET: randomBytes(32).toString('hex'), PUBLIC_ORIGIN: TEST_ORIGIN };
+  if (bus === 'nats') {
+    env.LIVE_BUS = 'nats';
+    env.NATS_PREFIX = `test_${randomBytes(6).toString('hex')}`;
+    if (process.env.NATS_URL) env.NATS_URL = process.env.NATS_URL;
+  }
+  return env;
 }
 
 export async function listen(app: FastifyInstance): Promise<string> {

@@ -16,6 +16,7 @@ export class NatsJetStreamBus extends BaseBus {
   private readonly subjectPrefix: string;
   private readonly stream: string;
   private stopping = false;
+  private messages: { stop(): void } | null = null;
 
   constructor(
     private readonly servers: string,
@@ -44,11 +45,10 @@ export class NatsJetStreamBus extends BaseBus {
       await manager.streams.update(this.stream, config);
     }
     this.jetstream = nc.jetstream();
-    const consumer = await this.jetstream.consumers.get(this.stream, {
-      filterSubjects: [`${this.subjectPrefix}>`],
-      deliver_policy: DeliverPolicy.New,
-    });
+    // The stream holds our subjects only, so the consumer needs no filter (nats-server 2.9 has no filterSubjects).
+    const consumer = await this.jetstream.consumers.get(this.stream, { deliver_policy: DeliverPolicy.New });
     const messages = await consumer.consume();
+    this.messages = messages;
     void (async () => {
       for await (const message of messages) {
         this.dispatch(message.subject.slice(this.subjectPrefix.length), codec.decode(message.data));
@@ -75,6 +75,7 @@ export class NatsJetStreamBus extends BaseBus {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.messages?.stop();
     const nc = this.connection;
     this.connection = null;
     this.jetstream = null;
