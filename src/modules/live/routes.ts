@@ -62,6 +62,10 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
     ...options.hub,
   });
   app.decorate('liveHub', hub);
+  app.metrics.reportLive(() => ({
+    sockets: hub.connections.size,
+    subscriptions: [...hub.connections].reduce((n, c) => n + c.subscriptions.size, 0),
+  }));
   const tokens = new WeakMap<LiveConnection, string>();
 
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
