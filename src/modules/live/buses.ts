@@ -4,11 +4,18 @@ import type { CommittedEvent } from '../../db/after-commit.js';
 import { PgNotifyBus, type BusLogger, type EventBus } from './bus.js';
 import { NatsJetStreamBus } from './nats-bus.js';
 
-/** The bus LIVE_BUS names: PostgreSQL NOTIFY (default) or NATS JetStream at NATS_URL. */
-export function createBus(config: Pick<Config, 'LIVE_BUS' | 'NATS_URL' | 'NATS_PREFIX'>, database: DatabaseHandle, log: BusLogger): EventBus {
+/**
+ * The bus LIVE_BUS names: PostgreSQL NOTIFY (default; it listens on LISTEN_DATABASE_URL when set,
+ * a direct connection past PgBouncer) or NATS JetStream at NATS_URL.
+ */
+export function createBus(
+  config: Pick<Config, 'LIVE_BUS' | 'NATS_URL' | 'NATS_PREFIX' | 'LISTEN_DATABASE_URL'>,
+  database: DatabaseHandle,
+  log: BusLogger,
+): EventBus {
   return config.LIVE_BUS === 'nats'
     ? new NatsJetStreamBus(config.NATS_URL, config.NATS_PREFIX, log)
-    : new PgNotifyBus(database.url, database.pool, log);
+    : new PgNotifyBus(config.LISTEN_DATABASE_URL ?? database.url, database.pool, log);
 }
 
 /**

@@ -67,6 +67,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
     ...options.hub,
   });
   app.decorate('liveHub', hub);
+  app.metrics.reportLive(() => hub.stats);
   const tokens = new WeakMap<LiveConnection, string>();
 
   /**
