@@ -21,6 +21,9 @@ async function twoProcesses(t: { teardown(fn: () => unknown): void }, bus: BusKi
 const seqsOf = (client: LiveClient, caseId: string) =>
   client.messages.filter((m) => m.type === 'reply.created' && m.caseId === caseId).map((m) => m.seq as number);
 
+// Every test runs on both buses, with two app instances each: longer than one file's default.
+t.setTimeout(400_000);
+
 for (const bus of BUSES) {
   t.test(`on the ${bus} bus`, async (t) => {
     t.test('a reply written through one process reaches a subscriber on another', async (t) => {
