@@ -20,10 +20,17 @@ export function createBus(
 
 /**
  * Publishes every event a committed transaction produced (emitOnCommit) on the bus. Returns
- * the function that stops it.
+ * the function that stops it once the publishes under way are done.
  */
-export function publishCommittedEvents(database: DatabaseHandle, bus: EventBus): () => void {
-  const forward = (event: CommittedEvent) => void bus.publish(event.topic, event.payload);
+export function publishCommittedEvents(database: DatabaseHandle, bus: EventBus): () => Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  const forward = (event: CommittedEvent) => {
+    const publishing = bus.publish(event.topic, event.payload).finally(() => inFlight.delete(publishing));
+    inFlight.add(publishing);
+  };
   database.events.on('committed', forward);
-  return () => database.events.off('committed', forward);
+  return async () => {
+    database.events.off('committed', forward);
+    await Promise.all(inFlight);
+  };
 }

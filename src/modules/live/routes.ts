@@ -79,7 +79,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
    */
   const recheck = async (connection: LiveConnection): Promise<void> => {
     const token = tokens.get(connection);
-    const viewer = token ? await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now(), { touch: false }) : null;
+    const viewer = token ? await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now(), undefined, { touch: false }) : null;
     if (!viewer) return connection.close(CLOSE.sessionEnded, 'session ended');
     if (!canUseClinical(viewer)) return connection.close(CLOSE.forbidden, 'no longer allowed');
     connection.viewer = viewer;
@@ -130,7 +130,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     clearInterval(periodic);
-    stopPublishing();
+    await stopPublishing();
     await hub.closeAll(CLOSE.goingAway, 'server shutting down');
     await bus.stop();
   });

@@ -3,6 +3,7 @@ import { TOPICS } from '../live/topics.js';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
+import { forgetUser } from '../auth/viewer-cache.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -24,6 +25,8 @@ export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRo
 
 export async function updateUser(db: DbOrTx, id: string, values: Partial<NewUser>): Promise<UserRow | undefined> {
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  // Other processes hear of it from the users trigger's NOTIFY; this one forgets at once.
+  forgetUser(id);
   // Open sockets of this user are re-checked on every process: a demotion, rejection or
   // suspension takes effect at once, not at the next periodic session check.
   if (row && ('role' in values || 'verification' in values || 'specialty' in values)) {
