@@ -33,6 +33,10 @@ export function connectDatabase(url: string, options: PoolOptions = {}): Databas
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor a checked-out one between two queries (a transaction awaiting work when PostgreSQL dies:
+  // its FATAL arrives as an 'error' event with no query to reject). Its next query fails, and the
+  // pool drops it on release because it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const events = new CommitEvents();
   events.setMaxListeners(0);
   const db = deliverAfterCommit(drizzle(pool, { schema }), events);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { safeError } from './log-error.js';
 import pg from 'pg';
 
 export type BusHandler = (event: Record<string, unknown>) => void;
@@ -63,7 +64,7 @@ export abstract class BaseBus implements EventBus {
     try {
       work();
     } catch (error) {
-      this.log.warn({ err: String(error) }, 'live bus handler failed');
+      this.log.warn({ err: safeError(error) }, 'live bus handler failed');
     }
   }
 
@@ -142,7 +143,7 @@ export class PgNotifyBus extends BaseBus {
     try {
       await this.pool.query('select pg_notify($1, $2)', [channelOf(topic), JSON.stringify(event)]);
     } catch (error) {
-      this.log.warn({ err: String(error), topic }, 'live bus publish failed');
+      this.log.warn({ err: safeError(error), topic }, 'live bus publish failed');
     }
   }
 

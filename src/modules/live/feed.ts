@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { safeError } from './log-error.js';
 import type { Viewer } from '../auth/session-types.js';
 import type { LiveHub } from './hub.js';
 import { CLOSE } from './messages.js';
@@ -41,7 +42,7 @@ export class CaseFeed {
         if (batch.length < PAGE) break;
       }
       for (const subscription of this.subscriptions) subscription.pump();
-    }).catch((error: unknown) => this.hub.log.warn({ err: String(error), caseId: this.caseId }, 'live feed refresh failed'));
+    }).catch((error: unknown) => this.hub.log.warn({ err: safeError(error), caseId: this.caseId }, 'live feed refresh failed'));
     return this.refreshing;
   }
 
@@ -84,7 +85,7 @@ export class Subscription {
     if (!this.ready && !force) return this.chain;
     this.chain = this.chain
       .then(() => this.drain())
-      .catch((error: unknown) => this.connection.hub.log.warn({ err: String(error), caseId: this.feed.caseId }, 'live delivery paused'));
+      .catch((error: unknown) => this.connection.hub.log.warn({ err: safeError(error), caseId: this.feed.caseId }, 'live delivery paused'));
     return this.chain;
   }
 

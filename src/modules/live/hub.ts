@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { safeError } from './log-error.js';
 import type { Viewer } from '../auth/session-types.js';
 import type { EventBus } from './bus.js';
 import { CLOSE, type ClientMessage } from './messages.js';
@@ -224,7 +225,7 @@ export class LiveHub {
         for (const subscription of feed.subscriptions) if (subscription.behind) void subscription.pump();
       }
     } catch (error) {
-      this.log.warn({ err: String(error) }, 'live safety check failed; retrying');
+      this.log.warn({ err: safeError(error) }, 'live safety check failed; retrying');
     } finally {
       this.checking = false;
     }

@@ -1,4 +1,5 @@
 import { connect, DeliverPolicy, DiscardPolicy, Events, nanos, StorageType, StringCodec, type JetStreamClient, type NatsConnection } from 'nats';
+import { safeError } from './log-error.js';
 import { BaseBus, type BusLogger } from './bus.js';
 
 const codec = StringCodec();
@@ -54,7 +55,7 @@ export class NatsJetStreamBus extends BaseBus {
         this.dispatch(message.subject.slice(this.subjectPrefix.length), codec.decode(message.data));
       }
     })().catch((error: unknown) => {
-      if (!this.stopping) this.log.warn({ err: String(error) }, 'live bus consumer stopped');
+      if (!this.stopping) this.log.warn({ err: safeError(error) }, 'live bus consumer stopped');
     });
     void (async () => {
       for await (const status of nc.status()) {
@@ -69,7 +70,7 @@ export class NatsJetStreamBus extends BaseBus {
     try {
       await this.jetstream.publish(this.subjectPrefix + topic, codec.encode(JSON.stringify(event)), { timeout: 2000 });
     } catch (error) {
-      this.log.warn({ err: String(error), topic }, 'live bus publish failed');
+      this.log.warn({ err: safeError(error), topic }, 'live bus publish failed');
     }
   }
 

@@ -1,4 +1,5 @@
 import websocket from '@fastify/websocket';
+import { safeError } from './log-error.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canUseClinical } from '../auth/policy.js';
 import { SESSION_COOKIE } from '../auth/session-types.js';
@@ -94,7 +95,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
       try {
         await recheck(connection);
       } catch (error) {
-        app.log.warn({ err: String(error) }, 'live session re-check failed; retrying later');
+        app.log.warn({ err: safeError(error) }, 'live session re-check failed; retrying later');
       }
     }
   };
@@ -163,7 +164,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
         return;
       }
       hub.handle(connection, message.data).catch((error: unknown) => {
-        app.log.warn({ err: String(error) }, 'live message failed');
+        app.log.warn({ err: safeError(error) }, 'live message failed');
         connection.error('internal_error', 'something went wrong on our side');
       });
     });

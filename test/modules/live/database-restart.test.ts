@@ -16,6 +16,9 @@ import { startServer, stopProcess, waitForHealth, type Running } from '../../hel
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KILL_CYCLES = 3;
 
+// Two server processes, a private cluster and three crash cycles take longer than one file's default.
+t.setTimeout(600_000);
+
 /**
  * The fault from issue 14, as it happened: PostgreSQL SIGKILLed under writes through two real
  * server processes, restarted a moment later, writes going on. Every subscriber, on either
@@ -44,6 +47,7 @@ t.test('subscribers on two processes get every reply in order, once, across data
     servers.push(server);
     await waitForHealth(port, server, 120_000);
   }
+  t.comment('both processes serve');
 
   const database = connectDatabase(cluster.url, { max: 2 });
   const people: string[] = [];
@@ -104,6 +108,7 @@ t.test('subscribers on two processes get every reply in order, once, across data
     }
   };
   const writers = [0, 1, 2].map((w) => writer(w));
+  t.comment('sockets subscribed; writing');
 
   for (let cycle = 0; cycle < KILL_CYCLES; cycle++) {
     await sleep(1500);
@@ -112,6 +117,7 @@ t.test('subscribers on two processes get every reply in order, once, across data
     await sleep(700);
     await cluster.start();
     for (const [i, port] of ports.entries()) await waitForHealth(port, servers[i]!, 60_000);
+    t.comment(`kill ${cycle + 1}: restarted; ${acknowledged} replies acknowledged so far`);
   }
   await sleep(1500);
   writing = false;
