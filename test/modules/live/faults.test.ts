@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { PgNotifyBus } from '../../../src/modules/live/bus.js';
+import { PgNotifyBus } from '../../../src/modules/live/bus.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { createTestDatabase } from '../../helpers/database.js';
@@ -9,15 +9,17 @@ import { postCase, postReply } from '../../helpers/threads.js';
 t.setTimeout(300_000);
 
 /** Two app instances on one database; the periodic safety check is off unless a test wants it. */
-async function twoProcesses(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}) {
+async function twoProcesses(t: { teardown(fn: () => unknown): void }) {
   const database = await createTestDatabase(t, { max: 20 });
-  const shared = { ...sharedEnv(), LIVE_SAFETY_CHECK_MS: '3600000', ...env };
+  const shared = { ...sharedEnv(), LIVE_SAFETY_CHECK_MS: '3600000' };
+  const quiet = { warn: () => {}, info: () => {} };
+  const readerBus = new PgNotifyBus(database.url, database.pool, quiet);
   const writer = await createTestApp(t, { database, env: shared });
-  const reader = await createTestApp(t, { database, env: shared });
+  const reader = await createTestApp(t, { database, env: shared, live: { bus: readerBus } });
   const url = await listen(reader.app);
   const author = await signedInUser(writer.app);
   const caseId = await postCase(writer.app, author.cookie);
-  return { writer, reader, url, author, caseId };
+  return { writer, reader, readerBus, url, author, caseId };
 }
 
 async function subscribed(url: string, cookie: string, caseId: string): Promise<LiveClient> {
@@ -29,10 +31,10 @@ async function subscribed(url: string, cookie: string, caseId: string): Promise<
 }
 
 t.test('when the listening connection alone drops, what was written meanwhile arrives in order, once, on the same socket', async (t) => {
-  const { writer, reader, url, author, caseId } = await twoProcesses(t);
+  const { writer, readerBus, url, author, caseId } = await twoProcesses(t);
   const client = await subscribed(url, author.cookie, caseId);
   t.teardown(() => client.close());
-  (reader.app.liveHub.bus as PgNotifyBus).simulateDisconnect();
+  readerBus.simulateDisconnect();
   // Written while the reader is not listening: their NOTIFYs are gone for good.
   const written: Array<{ id: string; seq: number }> = [];
   for (let i = 0; i < 5; i++) written.push(await postReply(writer.app, author.cookie, caseId, `while deaf ${i}`));
