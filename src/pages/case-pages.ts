@@ -51,6 +51,15 @@ function caseFormValues(form: FormBody) {
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** On the first page, today's urgent cases come before today's routine ones; older cases keep their order. */
+export function urgentFirstToday<T extends { urgency: string; createdAt: string }>(items: T[], now: Date): T[] {
+  const today = (item: T) => now.getTime() - new Date(item.createdAt).getTime() < DAY_MS;
+  const rank = (item: T) => (today(item) ? (item.urgency === 'urgent' ? 0 : 1) : 2);
+  return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index).map(({ item }) => item);
+}
+
 export async function casePages(app: FastifyInstance): Promise<void> {
   const deps: CasesDeps = {
     db: app.deps.database.db,
@@ -65,20 +74,22 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     const query = parsed.success ? parsed.data : listCasesQuery.parse({});
     const result = await listCases(deps, viewer, query);
     const filters = { specialty: query.specialty ?? '', filter: query.filter || 'newest', q: query.q ?? '' };
-    let nextUrl: string | null = null;
-    if (result.nextCursor) {
-      const params = new URLSearchParams({ ...filters, cursor: result.nextCursor });
-      nextUrl = `/cases?${params.toString()}`;
-    }
-    const filtered = Boolean(filters.specialty || filters.q || filters.filter !== 'newest');
+    const pageUrl = (key: 'cursor' | 'before', cursor: string | null) =>
+      cursor ? `/cases?${new URLSearchParams({ ...filters, [key]: cursor }).toString()}` : null;
+    const filtered = Boolean(filters.specialty || filters.filter !== 'newest');
+    const now = app.deps.clock.now();
+    const items = result.items.map((row) => ({ ...presentCase(row, viewer), snippet: row.snippet }));
     return renderPage(request, reply, 'cases', {
       title: filters.q ? `Search: ${filters.q}` : 'Cases',
       nav: 'cases',
-      cases: result.items.map((row) => presentCase(row, viewer)),
+      cases: query.cursor || query.before || filters.q ? items : urgentFirstToday(items, now),
+      now,
       values: filters,
       filtered,
+      searching: Boolean(filters.q),
       invalidFilters: !parsed.success,
-      nextUrl,
+      nextUrl: pageUrl('cursor', result.nextCursor),
+      prevUrl: pageUrl('before', result.prevCursor),
       specialtyOptions,
       filterOptions,
     });

@@ -7,7 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { publicDir, viewsDir } from './assets.js';
 import { loginPath } from './paths.js';
-import { renderPage } from './render.js';
+import { renderPage, setModeratorCounts } from './render.js';
+import { appShellRoutes } from './app-shell.js';
+import { canModerate } from '../modules/auth/policy.js';
+import { countOpenFlags } from '../modules/flags/service.js';
+import { countPendingVerifications } from '../modules/verification/service.js';
 import { casePages } from './case-pages.js';
 import { moderationPages } from './moderation-pages.js';
 import { sessionPages } from './session-pages.js';
@@ -68,8 +72,15 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
 
   app.errorRenderers.html = renderError;
 
+  await app.register(appShellRoutes);
   await app.register(async function pageRoutes(pages) {
     await pages.register(formbody, { bodyLimit: 128 * 1024 });
+    const counting = { db: app.deps.database.db };
+    pages.addHook('preHandler', async (request) => {
+      if (!canModerate(request.viewer)) return;
+      const [verifications, flags] = await Promise.all([countPendingVerifications(counting), countOpenFlags(counting)]);
+      setModeratorCounts(request, { verifications, flags });
+    });
     await pages.register(sessionPages);
     await pages.register(verifyPages);
     await pages.register(casePages);

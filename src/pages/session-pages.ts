@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
+import { assertPasswordAllowed } from '../modules/auth/passwords.js';
 import { loginBody, registerBody } from '../modules/auth/schemas.js';
 import { login, logout, register, type AuthDeps, type ClientMeta } from '../modules/auth/service.js';
 import type { Viewer } from '../modules/auth/session-types.js';
@@ -78,8 +79,19 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const values = { email: textField(form, 'email').trim() };
     const retry = (errors: Record<string, string>) =>
       renderPage(request, reply, 'register', { title: 'Register', nav: 'register', values, errors }, 422);
-    const parsed = registerBody.safeParse({ email: values.email, password: textField(form, 'password') });
-    if (!parsed.success) return retry(fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' }));
+    const password = textField(form, 'password');
+    const parsed = registerBody.safeParse({ email: values.email, password });
+    // Every problem at once: the shape of both fields, then the password rules.
+    const errors = parsed.success ? {} : fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' });
+    if (!errors.password) {
+      try {
+        assertPasswordAllowed(password);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        errors.password = error.message.charAt(0).toUpperCase() + error.message.slice(1) + '.';
+      }
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) return retry(errors);
     try {
       const { session } = await register(authDeps, parsed.data, clientMeta(request), auditContextOf(request));
       setSessionCookie(app, reply, session);

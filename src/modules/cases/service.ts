@@ -141,13 +141,16 @@ export function decodeCursor(cursor: string, searching: boolean): ListKey {
 }
 
 export interface CasePage {
-  items: CaseView[];
+  items: Array<CaseView & { snippet: string | null }>;
   nextCursor: string | null;
+  /** The cursor of the newer page, when this page is not the first. */
+  prevCursor: string | null;
 }
 
 export async function listCases(deps: CasesDeps, viewer: Viewer, query: ListCasesQuery): Promise<CasePage> {
   const q = query.q ? query.q : undefined;
   const after = query.cursor ? decodeCursor(query.cursor, q !== undefined) : undefined;
+  const before = !after && query.before ? decodeCursor(query.before, q !== undefined) : undefined;
   const rows = await listCaseViews(deps.db, {
     viewerId: viewer.userId,
     seesAllHidden: canModerate(viewer),
@@ -155,13 +158,20 @@ export async function listCases(deps: CasesDeps, viewer: Viewer, query: ListCase
     filter: (query.filter || 'newest') as CaseFilter,
     q,
     after,
+    before,
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
+  // Going back, the extra row is the one furthest up; going on, the one furthest down.
+  const more = rows.length > query.limit;
+  const page = before ? rows.slice(more ? 1 : 0) : rows.slice(0, query.limit);
+  const first = page.at(0);
   const last = page.at(-1);
+  const olderExists = before ? true : more;
+  const newerExists = before ? more : Boolean(after);
   return {
     items: page.map(({ key: _key, ...row }) => row),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.key) : null,
+    nextCursor: olderExists && last ? encodeCursor(last.key) : null,
+    prevCursor: newerExists && first ? encodeCursor(first.key) : null,
   };
 }
 

@@ -6,7 +6,7 @@ import { recordAudit, type AuditContext } from '../audit/service.js';
 import type { Viewer } from '../auth/session-types.js';
 import { presentCase, presentReply } from '../cases/presenters.js';
 import { findContent, loadContent, setContentHidden, type ContentRef } from '../cases/service.js';
-import { findFlagForUpdate, insertFlag, listFlagsWithReporter, resolveFlag, resolveOpenFlagsOn, type FlagRecord, type FlagStatus } from './repo.js';
+import { countFlags, findFlagForUpdate, insertFlag, listFlagsWithReporter, resolveFlag, resolveOpenFlagsOn, type FlagRecord, type FlagStatus } from './repo.js';
 import type { CreateFlagInput, DecisionInput, PublicFlag, QueuedFlag } from './schemas.js';
 
 export interface FlagsDeps {
@@ -50,6 +50,11 @@ export async function createFlag(deps: FlagsDeps, viewer: Viewer, input: CreateF
     if (isUniqueViolation(error)) throw new ConflictError('you have already flagged this; a moderator will look at it', 'already_flagged');
     throw error;
   }
+}
+
+/** How many flags wait for a moderator. */
+export async function countOpenFlags(deps: Pick<FlagsDeps, 'db'>): Promise<number> {
+  return countFlags(deps.db, 'open');
 }
 
 /** The moderation queue, oldest first, with the flagged content as it stands now. */
