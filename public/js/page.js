@@ -163,6 +163,7 @@ export function focusFirstError(root = document) {
   if (invalid) invalid.focus({ preventScroll: true });
 }
 
+document.documentElement.classList.add('js');
 localiseTimes();
 watchCounters();
 watchDrafts();

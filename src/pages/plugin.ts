@@ -6,13 +6,16 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { publicDir, viewsDir } from './assets.js';
+import { formOf } from './forms.js';
 import { loginPath } from './paths.js';
+import { holdPost } from './resume.js';
 import { renderPage, setModeratorCounts } from './render.js';
 import { appShellRoutes } from './app-shell.js';
 import { canModerate } from '../modules/auth/policy.js';
 import { countOpenFlags } from '../modules/flags/service.js';
 import { countPendingVerifications } from '../modules/verification/service.js';
 import { casePages } from './case-pages.js';
+import { threadPages } from './thread-pages.js';
 import { moderationPages } from './moderation-pages.js';
 import { sessionPages } from './session-pages.js';
 import { verifyPages } from './verify-pages.js';
@@ -32,9 +35,16 @@ function errorPage(status: number, code: string, message: string): { title: stri
 }
 
 function renderError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  if (status === 401 && request.method === 'POST') {
+    // The session ended while a form was being filled in: log in again right here, with the
+    // text kept, then see the same form filled in (src/pages/resume.ts).
+    const held = holdPost(request, formOf(request));
+    const next = held?.back ?? '/cases';
+    return renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, expired: true, held: held ? JSON.stringify(held) : '' }, 401);
+  }
   if (status === 401) {
     // A signed-out browser is sent to the login form, and back here afterwards.
-    const next = request.method === 'GET' ? request.url : '/cases';
+    const next = request.url;
     reply.header('cache-control', 'no-store');
     return reply.redirect(loginPath(next), 303);
   }
@@ -84,6 +94,7 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
     await pages.register(sessionPages);
     await pages.register(verifyPages);
     await pages.register(casePages);
+    await pages.register(threadPages);
     await pages.register(moderationPages);
   });
 });

@@ -9,6 +9,7 @@ import type { Viewer } from '../modules/auth/session-types.js';
 import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
 import { fieldErrors, formOf, textField } from './forms.js';
 import { safeNext } from './paths.js';
+import { parseHeldPost, resumeFields } from './resume.js';
 import { renderPage, seeOther } from './render.js';
 
 const page = { page: true };
@@ -51,13 +52,20 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const next = safeNext(textField(form, 'next'));
     const values = { email: textField(form, 'email').trim() };
     const parsed = loginBody.safeParse({ email: values.email, password: textField(form, 'password') });
+    const heldRaw = textField(form, 'held');
+    const held = parseHeldPost(heldRaw);
     const retry = (message: string, status: number) =>
-      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, errors: { _form: message } }, status);
+      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, expired: Boolean(held), held: held ? JSON.stringify(held) : '', errors: { _form: message } }, status);
     if (!parsed.success || !parsed.data.email || !parsed.data.password) return retry('Enter your email and password.', 422);
     try {
       const { user, session } = await login(authDeps, parsed.data, clientMeta(request), limits);
       setSessionCookie(app, reply, session);
       const viewer = { role: user.role, verification: user.verification } as Viewer;
+      if (held && canUseClinical(viewer)) {
+        // Back to the form that was refused, filled in; the user checks it and posts it.
+        request.viewer = { ...viewer, userId: user.id, handle: user.handle } as Viewer;
+        return renderPage(request, reply, 'resume', { title: 'Post again', held, fields: resumeFields(held) });
+      }
       return seeOther(reply, canUseClinical(viewer) ? next : homeFor(viewer));
     } catch (error) {
       if (error instanceof AppError && error.statusCode === 401) return retry('The email or password is not correct.', 401);
