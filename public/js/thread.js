@@ -54,7 +54,8 @@ async function send(form, submitter) {
     location.assign(response.url);
     return true;
   }
-  if (response.status >= 500 || response.status === 403 || response.status === 404) return false;
+  // Signed out meanwhile (401), or anything unexpected: the plain form handles it, keeping the text.
+  if (response.status >= 500 || response.status === 401 || response.status === 403 || response.status === 404) return false;
   const doc = parser.parseFromString(await response.text(), 'text/html');
   const ids = (form.dataset.enhance || '').split(/\s+/).filter(Boolean);
   swapIn(doc, ids);
