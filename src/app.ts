@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { systemClock, type Clock } from './clock.js';
@@ -19,6 +19,7 @@ import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
+import { compiledSerializerCompiler } from './plugins/serializer.js';
 import { sessionPlugin } from './plugins/session.js';
 import { createServices, type Services } from './services.js';
 
@@ -68,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler({ verify: deps.config.NODE_ENV === 'test' }));
   app.decorate('deps', resolved);
   const services = createServices({ db: deps.database.db, clock: resolved.clock, config: deps.config });
   app.decorate('services', services);
