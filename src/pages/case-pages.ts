@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { presentCase } from '../modules/cases/presenters.js';
 import { createCaseBody, listCasesQuery } from '../modules/cases/schemas.js';
 import { phiFindingsOf } from './phi-findings.js';
-import { createCase, getThread, listCases, type CasesDeps } from '../modules/cases/service.js';
 import { setFlash } from './flash.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { acknowledgementsOf, fieldErrors, formOf, textField, type FormBody } from './forms.js';
@@ -45,11 +44,7 @@ export function urgentFirstToday<T extends { urgency: string; createdAt: string 
 }
 
 export async function casePages(app: FastifyInstance): Promise<void> {
-  const deps: CasesDeps = {
-    db: app.deps.database.db,
-    clock: app.deps.clock,
-    postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE,
-  };
+  const { cases, replies: replyService } = app.services;
   const csrf = { preValidation: app.csrfProtection };
   const secure = app.deps.config.PUBLIC_ORIGIN.startsWith('https:');
 
@@ -57,7 +52,7 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     const viewer = viewerOf(request);
     const parsed = listCasesQuery.safeParse(request.query);
     const query = parsed.success ? parsed.data : listCasesQuery.parse({});
-    const result = await listCases(deps, viewer, query);
+    const result = await cases.list({ viewer, query });
     const filters = { specialty: query.specialty ?? '', filter: query.filter || 'newest', q: query.q ?? '' };
     const pageUrl = (key: 'cursor' | 'before', cursor: string | null) =>
       cursor ? `/cases?${new URLSearchParams({ ...filters, [key]: cursor }).toString()}` : null;
@@ -95,7 +90,7 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     const from = (request.query as { from?: unknown }).from;
     if (typeof from === 'string' && from) {
       const viewer = viewerOf(request);
-      const source = await getThread(deps, viewer, from).catch(() => null);
+      const source = await replyService.thread({ viewer, caseId: from }).catch(() => null);
       if (source && source.case.authorId === viewer.userId && source.case.hiddenAt) {
         const c = presentCase(source.case, viewer);
         const values = { title: c.title, age: c.age === null ? '' : String(c.age), sex: c.sex, specialty: c.specialty, urgency: c.urgency, body: c.body, question: c.question };
@@ -116,7 +111,7 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       return renderNewCase(request, reply, { values, errors }, 422);
     }
     try {
-      const created = await createCase(deps, viewer, parsed.data);
+      const created = await cases.create({ viewer, input: parsed.data });
       setFlash(reply, app.deps.config.SESSION_SECRET, { tone: 'ok', text: 'Your case was posted. Colleagues in the specialty can answer now.', posted: 'case-new' }, secure);
       return seeOther(reply, `/cases/${created.id}`);
     } catch (error) {

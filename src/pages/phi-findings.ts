@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { PhiDetectedError } from '../errors.js';
 
 export interface PhiFinding {
   field: string;
@@ -11,7 +11,5 @@ export interface PhiFinding {
 
 /** The findings of a 422 phi_detected refusal, or null for any other error. */
 export function phiFindingsOf(error: unknown): PhiFinding[] | null {
-  if (!(error instanceof AppError) || error.code !== 'phi_detected') return null;
-  const details = error.details as { findings?: PhiFinding[] } | undefined;
-  return details?.findings ?? [];
+  return error instanceof PhiDetectedError ? (error.findings as PhiFinding[]) : null;
 }

@@ -5,6 +5,7 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { NotVerifiedError } from '../errors.js';
 import { publicDir, viewsDir } from './assets.js';
 import { formOf } from './forms.js';
 import { loginPath } from './paths.js';
@@ -12,7 +13,6 @@ import { holdPost } from './resume.js';
 import { renderPage, setModeratorCounts } from './render.js';
 import { appShellRoutes } from './app-shell.js';
 import { canModerate } from '../modules/auth/policy.js';
-import { countOpenFlags } from '../modules/flags/service.js';
 import { countPendingVerifications } from '../modules/verification/service.js';
 import { casePages } from './case-pages.js';
 import { threadPages } from './thread-pages.js';
@@ -23,8 +23,8 @@ import { verifyPages } from './verify-pages.js';
 export const CSRF_COOKIE = 'curbside_csrf';
 
 /** The title and words of an error page, by status and code. */
-function errorPage(status: number, code: string, message: string): { title: string; heading: string; text: string } {
-  if (code === 'not_verified') {
+function errorPage(status: number, message: string, error: unknown): { title: string; heading: string; text: string } {
+  if (error instanceof NotVerifiedError) {
     return { title: 'Awaiting verification', heading: 'Your account is awaiting verification', text: message };
   }
   if (status === 404) return { title: 'Not found', heading: 'Page not found', text: 'There is nothing here. The case may have been removed, or the address is mistyped.' };
@@ -34,7 +34,15 @@ function errorPage(status: number, code: string, message: string): { title: stri
   return { title: 'Request refused', heading: 'This request could not be handled', text: message };
 }
 
-function renderError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+function renderError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  _details?: unknown,
+  error?: unknown,
+): FastifyReply {
   if (status === 401 && request.method === 'POST') {
     // The session ended while a form was being filled in: log in again right here, with the
     // text kept, then see the same form filled in (src/pages/resume.ts).
@@ -48,7 +56,7 @@ function renderError(request: FastifyRequest, reply: FastifyReply, status: numbe
     reply.header('cache-control', 'no-store');
     return reply.redirect(loginPath(next), 303);
   }
-  const page = errorPage(status, code, message);
+  const page = errorPage(status, message, error);
   return renderPage(request, reply, 'error', { ...page, status, code, requestId: String(request.id) }, status);
 }
 
@@ -88,7 +96,7 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
     const counting = { db: app.deps.database.db };
     pages.addHook('preHandler', async (request) => {
       if (!canModerate(request.viewer)) return;
-      const [verifications, flags] = await Promise.all([countPendingVerifications(counting), countOpenFlags(counting)]);
+      const [verifications, flags] = await Promise.all([countPendingVerifications(counting), app.services.moderation.countOpenFlags()]);
       setModeratorCounts(request, { verifications, flags });
     });
     await pages.register(sessionPages);

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AlreadyFlaggedError, AppError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
-import { editCaseBody, outcomeBody, replyBody } from '../modules/cases/schemas.js';
-import { deleteCase, deleteReply, editCase, editReply, markHelpful, setOutcome, setSolved, voteForReply } from '../modules/cases/service.js';
-import { createFlag, hideContent, restoreContent } from '../modules/flags/service.js';
+import { editCaseBody, outcomeBody } from '../modules/cases/schemas.js';
+import { replyBody } from '../modules/replies/schemas.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { setFlash } from './flash.js';
-import { acknowledgementsOf, fieldErrors, formOf, textField } from './forms.js';
+import { acknowledgementsOf, fieldErrors, formOf, sentence, textField } from './forms.js';
 import { phiFindingsOf } from './phi-findings.js';
 import { seeOther } from './render.js';
-import { sentence, type ThreadPages } from './thread-pages.js';
+import type { ThreadPages } from './thread-pages.js';
 
 const posting = { config: { page: true }, preHandler: requireClinician };
 
@@ -22,7 +21,7 @@ type Params = { id: string; replyId?: string };
  * (the edit window closed, a reply hidden meanwhile) comes back as the message.
  */
 export async function threadActionPages(app: FastifyInstance, threads: ThreadPages): Promise<void> {
-  const { deps } = threads;
+  const { cases, replies, moderation } = threads.services;
   const opts = { ...posting, preValidation: app.csrfProtection };
   const secret = app.deps.config.SESSION_SECRET;
   const secure = app.deps.config.PUBLIC_ORIGIN.startsWith('https:');
@@ -48,7 +47,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
   app.post('/cases/:id/solved', opts, async (request, reply) => {
     const { id } = request.params as Params;
     const solved = bool(request, 'solved');
-    return act(reply, id, 'case', solved === false ? 'The case is open again.' : 'The case is marked solved.', () => setSolved(deps, viewerOf(request), id, solved));
+    return act(reply, id, 'case', solved === false ? 'The case is open again.' : 'The case is marked solved.', () => cases.setSolved({ viewer: viewerOf(request), caseId: id, solved }));
   });
 
   app.post('/cases/:id/outcome', opts, async (request, reply) => {
@@ -58,7 +57,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
     const parsed = outcomeBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
     if (!parsed.success) return threads.renderThread(request, reply, id, { outcome: { values, errors: fieldErrors(parsed.error) } }, 422);
     try {
-      await setOutcome(deps, viewerOf(request), id, parsed.data);
+      await cases.setOutcome({ viewer: viewerOf(request), caseId: id, input: parsed.data });
       return threads.backTo(reply, id, 'outcome', { tone: 'ok', text: 'The outcome is saved. Colleagues who replied will see it.', posted: `outcome:${id}` });
     } catch (error) {
       const findings = phiFindingsOf(error);
@@ -79,7 +78,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
     const parsed = editCaseBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
     if (!parsed.success) return threads.renderThread(request, reply, id, { 'case-edit': { values, errors: fieldErrors(parsed.error) } }, 422);
     try {
-      await editCase(deps, viewerOf(request), id, parsed.data);
+      await cases.edit({ viewer: viewerOf(request), caseId: id, input: parsed.data });
       return threads.backTo(reply, id, 'case', { tone: 'ok', text: 'Your changes are saved.' });
     } catch (error) {
       const findings = phiFindingsOf(error);
@@ -91,7 +90,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
   app.post('/cases/:id/delete', opts, async (request, reply) => {
     const { id } = request.params as Params;
     try {
-      await deleteCase(deps, viewerOf(request), auditContextOf(request), id);
+      await cases.remove({ viewer: viewerOf(request), audit: auditContextOf(request), caseId: id });
     } catch (error) {
       return act(reply, id, 'case', '', () => Promise.reject(error));
     }
@@ -102,14 +101,14 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
   app.post('/cases/:id/replies/:replyId/vote', opts, async (request, reply) => {
     const { id, replyId } = request.params as Required<Params>;
     const voted = bool(request, 'voted');
-    return act(reply, id, `reply-${replyId}`, voted === false ? 'Your upvote is withdrawn.' : 'You upvoted the reply.', () => voteForReply(deps, viewerOf(request), replyId, voted));
+    return act(reply, id, `reply-${replyId}`, voted === false ? 'Your upvote is withdrawn.' : 'You upvoted the reply.', () => replies.vote({ viewer: viewerOf(request), replyId, voted }));
   });
 
   app.post('/cases/:id/replies/:replyId/helpful', opts, async (request, reply) => {
     const { id, replyId } = request.params as Required<Params>;
     const helpful = bool(request, 'helpful');
     return act(reply, id, `reply-${replyId}`, helpful === false ? 'The reply is no longer marked helpful.' : 'The reply is marked helpful.', () =>
-      markHelpful(deps, viewerOf(request), replyId, helpful),
+      replies.markHelpful({ viewer: viewerOf(request), replyId, helpful }),
     );
   });
 
@@ -121,7 +120,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
     const parsed = replyBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
     if (!parsed.success) return threads.renderThread(request, reply, id, { [key]: { values, errors: fieldErrors(parsed.error) } }, 422);
     try {
-      await editReply(deps, viewerOf(request), replyId, parsed.data);
+      await replies.edit({ viewer: viewerOf(request), replyId, input: parsed.data });
       return threads.backTo(reply, id, `reply-${replyId}`, { tone: 'ok', text: 'Your reply is updated.' });
     } catch (error) {
       const findings = phiFindingsOf(error);
@@ -132,7 +131,7 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
 
   app.post('/cases/:id/replies/:replyId/delete', opts, async (request, reply) => {
     const { id, replyId } = request.params as Required<Params>;
-    return act(reply, id, 'replies-heading', 'The reply was deleted.', () => deleteReply(deps, viewerOf(request), auditContextOf(request), replyId));
+    return act(reply, id, 'replies-heading', 'The reply was deleted.', () => replies.remove({ viewer: viewerOf(request), audit: auditContextOf(request), replyId }));
   });
 
   app.post('/cases/:id/flags', opts, async (request, reply) => {
@@ -148,9 +147,9 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
       return threads.renderThread(request, reply, id, { [key]: { values, errors: { reason: message } } }, 422);
     }
     try {
-      await createFlag({ db: deps.db, clock: deps.clock }, viewerOf(request), { targetType, targetId, reason: values.reason });
+      await moderation.flag({ viewer: viewerOf(request), input: { targetType, targetId, reason: values.reason } });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'already_flagged') {
+      if (error instanceof AlreadyFlaggedError) {
         return threads.backTo(reply, id, anchor, { tone: 'info', text: `You have already reported this ${targetType}; a moderator will look at it.` });
       }
       throw error;
@@ -170,11 +169,12 @@ export async function threadActionPages(app: FastifyInstance, threads: ThreadPag
     if (!values.reason || values.reason.length > 1000) {
       return threads.renderThread(request, reply, id, { [key]: { values, errors: { reason: 'Give a reason of up to 1000 characters: it goes to the audit log, and the author sees it.' } } }, 422);
     }
-    const flagsDeps = { db: deps.db, clock: deps.clock };
     const ref = { type, id: targetId } as const;
     const verb = restore ? 'restored' : 'hidden';
     return act(reply, id, anchor, `The ${type} is ${verb}.`, () =>
-      restore ? restoreContent(flagsDeps, viewerOf(request), auditContextOf(request), ref, values.reason) : hideContent(flagsDeps, viewerOf(request), auditContextOf(request), ref, values.reason),
+      restore
+        ? moderation.restore({ moderator: viewerOf(request), audit: auditContextOf(request), ref, reason: values.reason })
+        : moderation.hide({ moderator: viewerOf(request), audit: auditContextOf(request), ref, reason: values.reason }),
     );
   });
 }

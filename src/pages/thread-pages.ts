@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
-import { presentCase, presentReply } from '../modules/cases/presenters.js';
-import { replyBody } from '../modules/cases/schemas.js';
-import { createReply, getThread, type CasesDeps } from '../modules/cases/service.js';
+import { presentCase } from '../modules/cases/presenters.js';
+import { presentReply } from '../modules/replies/presenters.js';
+import { replyBody } from '../modules/replies/schemas.js';
+import type { Services } from '../services.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { setFlash, type Flash } from './flash.js';
-import { acknowledgementsOf, fieldErrors, formOf, textField } from './forms.js';
+import { acknowledgementsOf, fieldErrors, formOf, sentence, textField } from './forms.js';
 import { phiFindingsOf, type PhiFinding } from './phi-findings.js';
 import { viewHelpers } from './labels.js';
 import { renderPage, seeOther } from './render.js';
@@ -23,7 +24,7 @@ export interface FormState {
 }
 
 export interface ThreadPages {
-  deps: CasesDeps;
+  services: Services;
   renderThread(request: FastifyRequest, reply: FastifyReply, caseId: string, form?: Record<string, FormState>, status?: number): Promise<FastifyReply>;
   /** 303 back to the thread at `anchor`, with a message shown there. */
   backTo(reply: FastifyReply, caseId: string, anchor: string, flash?: Flash): FastifyReply;
@@ -35,7 +36,7 @@ export interface ThreadPages {
  * added live looks exactly like one rendered with the page.
  */
 export async function threadPages(app: FastifyInstance): Promise<void> {
-  const deps: CasesDeps = { db: app.deps.database.db, clock: app.deps.clock, postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE };
+  const { services } = app;
   const secret = app.deps.config.SESSION_SECRET;
   const secure = app.deps.config.PUBLIC_ORIGIN.startsWith('https:');
   const csrf = { preValidation: app.csrfProtection };
@@ -43,7 +44,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
   async function loadThread(request: FastifyRequest, caseId: string) {
     const viewer = viewerOf(request);
     const now = app.deps.clock.now();
-    const thread = await getThread(deps, viewer, caseId);
+    const thread = await services.replies.thread({ viewer, caseId });
     const kase = presentCase(thread.case, viewer, thread.acknowledgements);
     const replies = thread.replies.map((r) => {
       const reply = presentReply(r, viewer, thread.acknowledgements);
@@ -54,7 +55,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
   }
 
   const threads: ThreadPages = {
-    deps,
+    services,
     async renderThread(request, reply, caseId, form = {}, status = 200) {
       const { kase, replies, can, lastSeq, now } = await loadThread(request, caseId);
       const repost = (request.query as { repost?: string }).repost;
@@ -105,7 +106,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
     const parsed = replyBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
     if (!parsed.success) return threads.renderThread(request, reply, caseId, { reply: { values, errors: fieldErrors(parsed.error) } }, 422);
     try {
-      const created = await createReply(deps, viewer, caseId, parsed.data);
+      const created = await services.replies.create({ viewer, caseId, input: parsed.data });
       return threads.backTo(reply, caseId, `reply-${created.id}`, { tone: 'ok', text: 'Your reply was posted.', posted: `reply:${caseId}` });
     } catch (error) {
       const findings = phiFindingsOf(error);
@@ -124,9 +125,3 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
 function fragmentLocals(_request: FastifyRequest, reply: FastifyReply) {
   return { csrfToken: reply.generateCsrf(), h: viewHelpers, form: {} };
 }
-
-export function sentence(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-

@@ -1,7 +1,8 @@
 import { canModerate } from '../modules/auth/policy.js';
 import type { Viewer } from '../modules/auth/session-types.js';
 import { EDIT_WINDOW_MS } from '../modules/cases/policy.js';
-import type { PublicCase, PublicReply } from '../modules/cases/schemas.js';
+import type { PublicCase } from '../modules/cases/schemas.js';
+import type { PublicReply } from '../modules/replies/schemas.js';
 
 /**
  * What a viewer may do with a case or a reply, as the thread page offers it. The services

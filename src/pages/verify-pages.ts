@@ -1,25 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
 import { canUseClinical } from '../modules/auth/policy.js';
 import { presentOwnVerification } from '../modules/verification/presenters.js';
-import { ownVerification, submitVerification, type VerificationDeps } from '../modules/verification/service.js';
 import { requireViewer, viewerOf } from '../plugins/session.js';
-import { formOf, textField } from './forms.js';
+import { formOf, sentence, textField } from './forms.js';
 import { isValidNpi } from '../domain/npi.js';
 import { US_STATE_CODES } from '../modules/verification/us-states.js';
 import { renderPage, seeOther } from './render.js';
-
-/** The verification service names the field in `details.field` (snake case) or in its code. */
-const FIELD_OF: Record<string, string> = {
-  invalid_npi: 'npi',
-  invalid_state: 'state',
-  first_name_required: 'firstName',
-  last_name_required: 'lastName',
-  country_required: 'country',
-  registry_required: 'registry',
-  licence_number_required: 'licenceNumber',
-};
 
 type Kind = 'npi' | 'licence';
 type Values = Record<string, string>;
@@ -44,12 +32,12 @@ export function verificationFormErrors(kind: Kind, values: Values): Record<strin
 const kindOf = (raw: unknown): Kind | null => (raw === 'npi' || raw === 'licence' ? raw : null);
 
 export async function verifyPages(app: FastifyInstance): Promise<void> {
-  const deps: VerificationDeps = { db: app.deps.database.db, now: () => app.deps.clock.now() };
+  const { verification } = app.services;
   const guarded = { config: { page: true }, preHandler: requireViewer };
 
   async function renderVerify(request: FastifyRequest, reply: FastifyReply, data: { kind?: Kind | null; values?: Values; errors?: Record<string, string> } = {}, status = 200) {
     const viewer = viewerOf(request);
-    const row = await ownVerification(deps, viewer.userId);
+    const row = await verification.own({ userId: viewer.userId });
     const previous = row ? presentOwnVerification(row) : null;
     // The form for the kind chosen (or used before); none chosen yet shows the choice first.
     const kind = data.kind ?? kindOf((request.query as { kind?: unknown }).kind) ?? (previous ? (previous.npi ? 'npi' : 'licence') : null);
@@ -94,13 +82,11 @@ export async function verifyPages(app: FastifyInstance): Promise<void> {
         ? { npi: values.npi, state: values.state, firstName: values.firstName, lastName: values.lastName }
         : { country: values.country, registry: values.registry, licenceNumber: values.licenceNumber, firstName: values.firstName, lastName: values.lastName };
     try {
-      await submitVerification(deps, viewer.userId, submission, auditContextOf(request));
+      await verification.submit({ userId: viewer.userId, input: submission, audit: auditContextOf(request) });
       return seeOther(reply, '/verify');
     } catch (error) {
-      const field = error instanceof AppError ? FIELD_OF[error.code] : undefined;
-      if (!field) throw error;
-      const message = (error as Error).message;
-      return renderVerify(request, reply, { kind, values, errors: { [field]: message.charAt(0).toUpperCase() + message.slice(1) + '.' } }, 422);
+      if (!(error instanceof ValidationError) || error.field === null) throw error;
+      return renderVerify(request, reply, { kind, values, errors: { [error.field]: sentence(error.message) } }, 422);
     }
   });
 }
