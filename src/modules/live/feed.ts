@@ -1,10 +1,20 @@
 import type { WebSocket } from 'ws';
 import { safeError } from './log-error.js';
 import type { Viewer } from '../auth/session-types.js';
-import type { LiveHub } from './hub.js';
 import { CLOSE } from './messages.js';
 import type { LoadedPayload } from './payloads.js';
-import type { CaseAccess, StoredEvent } from './source.js';
+import type { CaseAccess, EventSource, StoredEvent } from './source.js';
+
+/** What feeds, subscriptions and connections need from the hub that owns them. */
+export interface FeedHost {
+  readonly source: EventSource;
+  readonly log: { warn(obj: object, msg: string): void };
+  readonly options: { ringSize: number; maxBufferedBytes: number; messageBudget: { count: number; windowMs: number } };
+  render(event: StoredEvent, viewer: Viewer): Promise<{ message: object; removed: boolean } | null>;
+  forget(event: StoredEvent): void;
+  unsubscribe(connection: LiveConnection, caseId: string): void;
+  detach(connection: LiveConnection): void;
+}
 
 const PAGE = 200;
 
@@ -23,7 +33,7 @@ export class CaseFeed {
   constructor(
     readonly caseId: string,
     startSeq: number,
-    private readonly hub: LiveHub,
+    private readonly hub: FeedHost,
   ) {
     this.knownSeq = startSeq;
   }
@@ -121,7 +131,7 @@ export class LiveConnection {
   alive = true;
 
   constructor(
-    readonly hub: LiveHub,
+    readonly hub: FeedHost,
     readonly socket: WebSocket,
     public viewer: Viewer,
   ) {}

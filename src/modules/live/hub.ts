@@ -3,7 +3,7 @@ import { safeError } from './log-error.js';
 import type { Viewer } from '../auth/session-types.js';
 import type { EventBus } from './bus.js';
 import { CLOSE, type ClientMessage } from './messages.js';
-import { CaseFeed, LiveConnection, type PreparedEvent, Subscription } from './feed.js';
+import { CaseFeed, LiveConnection, Subscription, type FeedHost, type PreparedEvent } from './feed.js';
 import type { PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
 import { PresenceBoard } from './presence.js';
@@ -48,7 +48,7 @@ export type Rendered = { message: object; removed: boolean } | null;
  * events up to seq N"; feeds read the rows once and every subscription pumps from there, so
  * order and exactly-once delivery come from the database's seq, not from the bus.
  */
-export class LiveHub {
+export class LiveHub implements FeedHost {
   private readonly feeds = new Map<string, CaseFeed>();
   readonly connections = new Set<LiveConnection>();
   private readonly lastPresenceSent = new Map<string, number>();
