@@ -11,7 +11,7 @@ export async function withDatabase<T>(
   work: (database: DatabaseHandle) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) });
+  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) }, { shareRunning: true });
   const database = connectDatabase(resolved.url, { max: 4 });
   try {
     return await work(database);
