@@ -1,8 +1,7 @@
 import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
 import { writeBackup } from '../../db/backup/dump.js';
 import { restoreBackup } from '../../db/backup/restore.js';
-import { withDatabase } from '../database.js';
-import { parseOptions, UsageError, type Command } from '../index.js';
+import { parseOptions, UsageError, withDatabase, type Command } from '../command.js';
 
 function fileArgument(args: string[]): string {
   const { positionals } = parseOptions(args, {});
