@@ -45,7 +45,7 @@ export async function withDatabase<T>(
   work: (database: DatabaseHandle, services: Services) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) });
+  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) }, { shareRunning: true });
   const database = connectDatabase(resolved.url, { max: 4 });
   // Running servers hear of what a command changed (a suspension, a revoked session) on the live bus.
   const log = { info: () => {}, warn: (_: object, msg: string) => stderr.write(`warning: ${msg}\n`) };
