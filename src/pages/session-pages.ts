@@ -21,7 +21,7 @@ export function homeFor(viewer: Viewer | null): string {
 
 function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+  return { ip: request.clientIp, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
 }
 
 /** Field for each rule the identity service names, so its message shows next to that input. */

@@ -17,7 +17,7 @@ export interface AuditEvent {
 }
 
 export function auditContextOf(request: FastifyRequest): AuditContext {
-  return { actorId: request.viewer?.userId ?? null, requestId: String(request.id), ip: request.ip ?? null };
+  return { actorId: request.viewer?.userId ?? null, requestId: String(request.id), ip: request.clientIp };
 }
 
 export const systemAuditContext: AuditContext = { actorId: null, requestId: null, ip: null };

@@ -13,7 +13,7 @@ function authDeps(app: FastifyInstance): AuthDeps {
 
 function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+  return { ip: request.clientIp, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
 }
 
 function loginLimits(app: FastifyInstance): LoginLimits {
