@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
+import { auditVerifyCommand } from './commands/audit-verify.js';
 import { migrateCommand } from './commands/migrate.js';
 import { npiImportCommand } from './commands/npi-import.js';
 import { userCreateCommand } from './commands/user-create.js';
@@ -25,7 +26,7 @@ export interface Command {
   run(context: CommandContext): Promise<void>;
 }
 
-export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand];
+export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand, auditVerifyCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);

@@ -20,7 +20,7 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {
     const moderator = viewerOf(request);
     const [verifications, flags] = await Promise.all([
-      verificationQueue(verificationDeps, 'pending', QUEUE_SIZE),
+      verificationQueue(verificationDeps, 'pending', QUEUE_SIZE, auditContextOf(request)),
       listFlagQueue(flagsDeps, moderator, 'open'),
     ]);
     const done = (request.query as { done?: string }).done;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, RateLimitedError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
 import { loginBody, registerBody } from '../modules/auth/schemas.js';
@@ -22,6 +22,13 @@ export function homeFor(viewer: Viewer | null): string {
 function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
   return { ip: request.clientIp, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+}
+
+/** "14 minutes", "1 minute", "40 seconds": how long a throttled login must wait. */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /** Field for each rule the identity service names, so its message shows next to that input. */
@@ -54,15 +61,16 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
       renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, errors: { _form: message } }, status);
     if (!parsed.success || !parsed.data.email || !parsed.data.password) return retry('Enter your email and password.', 422);
     try {
-      const { user, session } = await login(authDeps, parsed.data, clientMeta(request), limits);
+      const { user, session } = await login(authDeps, parsed.data, clientMeta(request), limits, auditContextOf(request));
       setSessionCookie(app, reply, session);
       const viewer = { role: user.role, verification: user.verification } as Viewer;
       return seeOther(reply, canUseClinical(viewer) ? next : homeFor(viewer));
     } catch (error) {
       if (error instanceof AppError && error.statusCode === 401) return retry('The email or password is not correct.', 401);
       if (error instanceof AppError && error.statusCode === 429) {
-        reply.header('retry-after', String((error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
-        return retry('Too many failed attempts. Wait a few minutes and try again.', 429);
+        const seconds = error instanceof RateLimitedError ? error.retryAfterSeconds : 60;
+        reply.header('retry-after', String(seconds));
+        return retry(`Too many failed attempts from here. Try again in ${waitText(seconds)}, or reset your password.`, 429);
       }
       throw error;
     }
@@ -93,7 +101,7 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/logout', { config: page, ...csrf }, async (request, reply) => {
-    if (request.viewer) await logout(authDeps, request.viewer.sessionId);
+    if (request.viewer) await logout(authDeps, request.viewer, auditContextOf(request));
     clearSessionCookie(app, reply);
     return seeOther(reply, '/');
   });

@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/login',
     { config: coarseLimit, schema: { body: loginBody, response: { 200: userResponse } } },
     async (request, reply) => {
-      const { user, session } = await login(authDeps(app), request.body, clientMeta(request), loginLimits(app));
+      const { user, session } = await login(authDeps(app), request.body, clientMeta(request), loginLimits(app), auditContextOf(request));
       setSessionCookie(app, reply, session);
       return { user: presentSelf(user) };
     },
@@ -52,7 +52,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyless.removeContentTypeParser('application/json');
     bodyless.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
     bodyless.post('/api/auth/logout', { preHandler: requireViewer }, async (request, reply) => {
-      await logout(authDeps(app), viewerOf(request).sessionId);
+      await logout(authDeps(app), viewerOf(request), auditContextOf(request));
       clearSessionCookie(app, reply);
       return reply.code(204).send();
     });

@@ -5,7 +5,7 @@ import { recordAudit, type AuditContext } from '../audit/service.js';
 import { createUser, findUserByEmail, findUserById, updateUser, type UserRow } from '../users/service.js';
 import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
 import { endAllSessions, endSession, startSession, type StartedSession } from './sessions.js';
-import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure, slowdownMs } from './throttle.js';
+import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure } from './throttle.js';
 
 export interface AuthDeps {
   db: Database;
@@ -54,30 +54,44 @@ export async function login(
   input: { email: string; password: string },
   meta: ClientMeta,
   limits: LoginLimits,
+  audit: AuditContext,
 ): Promise<{ user: UserRow; session: StartedSession }> {
   const key = { emailKey: emailKeyOf(input.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures, limits.slowdownStepMs);
   if (verdict.refused) {
+    // The typed email is never stored: the failure is tied to the account's hash only.
+    await recordAudit(deps.db, audit, { action: 'auth.login_throttled', data: { emailKey: key.emailKey } });
     throw new RateLimitedError('too many failed logins; try again later', verdict.retryAfterSeconds);
   }
-  const pause = slowdownMs(verdict.failures, limits.slowdownStepMs);
-  if (pause > 0) await sleep(pause);
+  if (verdict.pauseMs > 0) await sleep(verdict.pauseMs);
 
   const user = await findUserByEmail(deps.db, input.email.trim());
   const ok = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !ok) {
-    await recordLoginFailure(deps.db, key, deps.now());
+    await deps.db.transaction(async (tx) => {
+      await recordLoginFailure(tx, key, deps.now());
+      await recordAudit(tx, audit, {
+        action: 'auth.login_failed',
+        ...(user ? { targetType: 'user', targetId: user.id } : {}),
+        data: { emailKey: key.emailKey, knownAccount: Boolean(user) },
+      });
+    });
     throw new UnauthenticatedError(BAD_CREDENTIALS, 'invalid_credentials');
   }
   const session = await deps.db.transaction(async (tx) => {
     await clearLoginFailures(tx, key, deps.now());
-    return startSession(tx, deps.secret, user.id, deps.now(), meta);
+    const started = await startSession(tx, deps.secret, user.id, deps.now(), meta);
+    await recordAudit(tx, { ...audit, actorId: user.id }, { action: 'auth.login', targetType: 'user', targetId: user.id, data: { sessionId: started.sessionId } });
+    return started;
   });
   return { user, session };
 }
 
-export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
-  await endSession(deps.db, sessionId, deps.now(), 'logout');
+export async function logout(deps: AuthDeps, viewer: { userId: string; sessionId: string }, audit: AuditContext): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await endSession(tx, viewer.sessionId, deps.now(), 'logout');
+    await recordAudit(tx, { ...audit, actorId: viewer.userId }, { action: 'auth.logout', targetType: 'user', targetId: viewer.userId, data: { sessionId: viewer.sessionId } });
+  });
 }
 
 /**
@@ -96,8 +110,9 @@ export async function changePassword(
   const user = await findUserById(deps.db, userId);
   if (!user) throw new UnauthenticatedError();
   const key = { emailKey: emailKeyOf(user.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures, limits.slowdownStepMs);
   if (verdict.refused) throw new RateLimitedError('too many wrong passwords; try again later', verdict.retryAfterSeconds);
+  if (verdict.pauseMs > 0) await sleep(verdict.pauseMs);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await recordLoginFailure(deps.db, key, deps.now());
     throw new ForbiddenError('the current password is not correct', 'wrong_password');

@@ -38,7 +38,7 @@ export const verificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/moderation/verifications',
     { preHandler: requireModerator, schema: { querystring: queueQuery, response: { 200: queueResponse } } },
-    async (request) => ({ items: await verificationQueue(verificationDeps(app), request.query.status, request.query.limit) }),
+    async (request) => ({ items: await verificationQueue(verificationDeps(app), request.query.status, request.query.limit, auditContextOf(request)) }),
   );
 
   app.post(
