@@ -1,6 +1,5 @@
 import { verifyAuditChain } from '../../modules/audit/service.js';
-import { withDatabase } from '../database.js';
-import type { Command } from '../index.js';
+import { withDatabase, type Command } from '../command.js';
 
 export class AuditChainBrokenError extends Error {
   override name = 'AuditChainBrokenError';
