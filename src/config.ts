@@ -42,8 +42,6 @@ export const envSchema = z.object({
         return z.NEVER;
       }
     }),
-  /** `required`: moderator and admin routes answer 403 totp_required until TOTP is enabled. */
-  STAFF_TOTP: z.enum(['optional', 'required']).default('optional'),
   /** Connections each process keeps in its pool (PgBouncer or max_connections bound the sum). */
   DATABASE_POOL_SIZE: positiveInt(10),
   /** Server-side limit on any one statement; 0 means no limit. */
