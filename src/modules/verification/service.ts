@@ -11,6 +11,7 @@ import { isValidNpi } from '../../domain/npi.js';
 import { mayDecide, submitRefusal } from './policy.js';
 import { presentQueueItem, type Applicant } from './presenters.js';
 import {
+  countVerifications,
   approvedNpisOfVerifiedPhysicians,
   findVerificationForUpdate,
   insertVerification,
@@ -134,6 +135,11 @@ async function verificationQueue(
     data: { userIds: items.map((item) => item.userId) },
   });
   return items;
+}
+
+/** How many requests wait for a moderator. */
+export async function countPendingVerifications(deps: Pick<VerificationDeps, 'db'>): Promise<number> {
+  return countVerifications(deps.db, 'pending');
 }
 
 /**
