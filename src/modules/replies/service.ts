@@ -148,7 +148,12 @@ export function createRepliesService(deps: RepliesServiceDeps) {
       await updateReply(tx, replyId, { deletedAt: now });
       // A hidden reply was already out of the count.
       await cases.recordEvent(tx, reply.caseId, 'reply.updated', replyId, reply.hiddenAt ? 0 : -1);
-      await recordAudit(tx, options.audit, { action: 'reply.deleted', targetType: 'reply', targetId: replyId, data: { byAuthor: viewer.userId === reply.authorId } });
+      await recordAudit(tx, options.audit, {
+        action: 'reply.deleted',
+        targetType: 'reply',
+        targetId: replyId,
+        data: { byAuthor: viewer.userId === reply.authorId },
+      });
     });
   }
 

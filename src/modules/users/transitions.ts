@@ -59,10 +59,7 @@ export async function reject(tx: DbOrTx, options: Change & { user: Account; reas
 }
 
 /** Suspended until a moderator reviews the account; `statusReason` is what the account holder sees. */
-export async function suspend(
-  tx: DbOrTx,
-  options: Change & { user: Account; statusReason: string; data: Record<string, unknown> },
-): Promise<void> {
+export async function suspend(tx: DbOrTx, options: Change & { user: Account; statusReason: string; data: Record<string, unknown> }): Promise<void> {
   await updateUser(tx, options.user.id, { verification: 'suspended', statusReason: options.statusReason, updatedAt: options.now });
   await recordAudit(tx, options.audit, { action: 'user.suspended', targetType: 'user', targetId: options.user.id, data: options.data });
 }
