@@ -41,7 +41,7 @@ export function parseOptions<T extends ParseArgsOptions>(args: string[], options
  */
 export async function withDatabase<T>(stderr: NodeJS.WritableStream, work: (database: DatabaseHandle, services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) });
+  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) }, { shareRunning: true });
   const database = connectDatabase(resolved.url, { max: 4 });
   try {
     return await work(database, createServices({ db: database.db, clock: systemClock, config }));
