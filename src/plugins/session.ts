@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, NotVerifiedError, UnauthenticatedError } from '../errors.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
 import { SESSION_COOKIE, type Viewer } from '../modules/auth/session-types.js';
 import { authenticateToken, type StartedSession } from '../modules/auth/sessions.js';
@@ -60,7 +60,7 @@ export async function requireViewer(request: FastifyRequest): Promise<void> {
 export async function requireClinician(request: FastifyRequest): Promise<void> {
   if (!request.viewer) throw new UnauthenticatedError();
   if (!canUseClinical(request.viewer)) {
-    throw new ForbiddenError('only verified physicians may do this; your account is awaiting verification', 'not_verified');
+    throw new NotVerifiedError();
   }
 }
 
