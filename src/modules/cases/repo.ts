@@ -3,8 +3,6 @@ import type { DbOrTx } from '../../db/client.js';
 import { cases, contentRevisions, phiAcknowledgements, replies, users } from '../../db/schema/index.js';
 
 const { search: _search, ...caseColumns } = getTableColumns(cases);
-/** Every column a case view reads (the search vector stays in the database). */
-export const caseViewColumns = caseColumns;
 
 export type CaseRecord = Omit<typeof cases.$inferSelect, 'search'>;
 export type NewCase = typeof cases.$inferInsert;
@@ -16,7 +14,7 @@ export interface AuthorFields {
 export type CaseView = CaseRecord & AuthorFields;
 export type ContentType = 'case' | 'reply';
 
-export const authorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
+const authorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
 
 export async function insertCase(db: DbOrTx, values: NewCase): Promise<CaseRecord> {
   const [row] = await db.insert(cases).values(values).returning(caseColumns);

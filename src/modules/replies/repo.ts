@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { cases, replies, replyVotes, users } from '../../db/schema/index.js';
-import { authorFields as caseAuthorFields, caseViewColumns, type CaseView } from '../cases/repo.js';
+import type { CaseView } from '../cases/service.js';
 
 export type ReplyRecord = typeof replies.$inferSelect;
 export type NewReply = typeof replies.$inferInsert;
@@ -68,6 +68,10 @@ export async function addVotes(db: DbOrTx, id: string, delta: number): Promise<R
     .returning();
   return row;
 }
+
+/** The case columns a thread shows (not the search vector), and its author's public fields. */
+const { search: _search, ...caseViewColumns } = getTableColumns(cases);
+const caseAuthorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
 
 /** A page of a thread: seq after `after`, at most `limit` (all when no limit). */
 export interface ThreadPage {
