@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 600; i++) {
       await new Promise((r) => setTimeout(r, 200));
       if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
     }
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     for (const replies of [10, 100, 1000]) {
       const { rows } = await handle.pool.query<{ id: string }>(
         `insert into cases (author_id, title, age, sex, specialty, urgency, body, body_html, question, question_html, reply_count, last_seq)
-         values ($1, 'Thread of ' || $2, 50, 'male', 'cardiology', 'routine', $3, $3, 'What next?', 'What next?', $2, $2) returning id`,
+         values ($1, 'Thread of ' || $2::int, 50, 'male', 'cardiology', 'routine', $3, $3, 'What next?', 'What next?', $2::int, $2::int) returning id`,
         [userIds[1], replies, body],
       );
       const caseId = rows[0]!.id;
