@@ -55,7 +55,7 @@ for (const { doc, tokens, labels } of prepared) {
   const rules = ruleCandidates(doc.text);
   const features = tokenFeatures(doc.text, tokens, ruleTypesOf(tokens, rules), (w) => vocabulary.has(w));
   features.forEach((f, i) => {
-    if (/[\p{L}\d]/u.test(tokens[i]!.text)) examples.push({ features: f, label: labels[i] ? 1 : -1 });
+    if (f.length > 0) examples.push({ features: f, label: labels[i] ? 1 : -1 });
   });
 }
 

@@ -81,7 +81,7 @@ export function ruleCandidates(text: string): Candidate[] {
   const tokens = tokenize(text);
   const links = findLinks(text);
   const shielded = [...links.references, ...forumHandles(text)];
-  return [
+  const candidates = [
     ...links.findings,
     ...findContacts(text),
     ...findIdentifiers(text),
@@ -92,7 +92,22 @@ export function ruleCandidates(text: string): Candidate[] {
     ...findCharacteristics(text),
     ...findNames(text, tokens),
     ...findNoteNames(text, labelTokens(text)),
-  ].filter((c) => !shielded.some((s) => overlaps(s, c)));
+  ];
+  return shielded.length === 0 ? candidates : withoutShielded(candidates, shielded);
+}
+
+/** The candidates that overlap no shielded span, by one sweep over both sorted lists. */
+function withoutShielded(candidates: Candidate[], shielded: Candidate[]): Candidate[] {
+  const spans = mergeOverlapping(shielded);
+  const sorted = [...candidates].sort((a, b) => a.start - b.start);
+  const out: Candidate[] = [];
+  let j = 0;
+  for (const c of sorted) {
+    while (j < spans.length && spans[j]!.end <= c.start) j++;
+    if (j < spans.length && spans[j]!.start < c.end) continue;
+    out.push(c);
+  }
+  return out;
 }
 
 // Identifier numbers, contacts, links and ages over 89 have shapes no clinical text shares; the

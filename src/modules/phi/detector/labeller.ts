@@ -113,20 +113,32 @@ interface TokenInfo {
   rule: string;
 }
 
-/** The features of every token, in order. `vocabulary` holds the words that may be features. */
+/** Whether the labeller weighs a token: words and numbers, not punctuation. */
+export function isLabelled(t: LabelToken): boolean {
+  const c = t.text.charCodeAt(0);
+  return t.text.length > 1 || (c >= 48 && c <= 57) || /\p{L}/u.test(t.text);
+}
+
+/**
+ * The features of every token, in order (punctuation gets none: it is context only).
+ * `vocabulary` holds the words that may be features.
+ */
 export function tokenFeatures(text: string, tokens: LabelToken[], ruleTypes: string[], vocabulary: (word: string) => boolean): string[][] {
   const casing = noteCase(text);
-  const info: TokenInfo[] = tokens.map((t, i) => ({
-    word: vocabulary(t.lower) ? t.lower : '?',
-    shape: shape(t.text),
-    flags: lexiconFlags(t),
-    rule: ruleTypes[i] ?? '-',
-  }));
+  const info: TokenInfo[] = tokens.map((t, i) =>
+    isLabelled(t)
+      ? { word: vocabulary(t.lower) ? t.lower : '?', shape: shape(t.text), flags: lexiconFlags(t), rule: ruleTypes[i] ?? '-' }
+      : { word: t.text, shape: t.text, flags: '', rule: ruleTypes[i] ?? '-' },
+  );
   const blank: TokenInfo = { word: '<s>', shape: '<s>', flags: '', rule: '-' };
   const out: string[][] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const me = info[i]!;
+    if (!isLabelled(t)) {
+      out.push([]);
+      continue;
+    }
     const p1 = info[i - 1] ?? blank;
     const p2 = info[i - 2] ?? blank;
     const n1 = info[i + 1] ?? blank;
@@ -250,6 +262,17 @@ export interface Labelled {
   keeps: (c: Candidate) => boolean;
 }
 
+function firstTokenEndingAfter(tokens: LabelToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Weighs the rules' candidates token by token and finds what they missed. */
 export function label(text: string, candidates: Candidate[]): Labelled {
   const m = loadLabeller();
@@ -257,7 +280,7 @@ export function label(text: string, candidates: Candidate[]): Labelled {
   if (tokens.length === 0) return { added: [], keeps: () => false };
   const ruleTypes = ruleTypesOf(tokens, candidates);
   const features = tokenFeatures(text, tokens, ruleTypes, (w) => m.vocabulary.has(w));
-  const scores = features.map((f) => score(m.weights, f));
+  const scores = features.map((f) => (f.length ? score(m.weights, f) : -Infinity));
   const added: Candidate[] = [];
   let open: Candidate | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -275,7 +298,7 @@ export function label(text: string, candidates: Candidate[]): Labelled {
   // theirs is one the labeller knows as ordinary note language ("Cont", "Abd", "Neo").
   const mixedCase = noteCase(text) === 'M';
   const keeps = (c: Candidate): boolean => {
-    for (let i = 0; i < tokens.length; i++) {
+    for (let i = firstTokenEndingAfter(tokens, c.start); i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.start >= c.end) break;
       if (t.end <= c.start) continue;

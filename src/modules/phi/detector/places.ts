@@ -85,7 +85,8 @@ const MAX_PLACE_WORDS = 4;
 
 // "Canadian Syncope Risk Score": a clinical noun further along the run of capitalised words.
 function capitalisedRunNamesAThing(text: string, tokens: Token[], last: number): boolean {
-  for (let j = last; j + 1 < tokens.length && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!); j++) {
+  // A name of a thing is a few words long; looking further would make a run of capitals quadratic.
+  for (let j = last; j + 1 < tokens.length && j < last + MAX_PLACE_WORDS + 2 && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!); j++) {
     if (CLINICAL_NOUN.test(` ${tokens[j + 1]!.word}`)) return true;
   }
   return false;
