@@ -1,27 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { createLiveAdapters } from './modules/cases/live-payloads.js';
+import { systemClock, type Clock } from './clock.js';
 import { caseRoutes } from './modules/cases/routes.js';
-import { flagRoutes } from './modules/flags/routes.js';
+import { moderationRoutes } from './modules/moderation/routes.js';
+import { replyRoutes } from './modules/replies/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { createLiveAdapters } from './modules/live/adapters.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
+import { metricsPlugin } from './modules/metrics/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
+import { compiledSerializerCompiler } from './plugins/serializer.js';
 import { sessionPlugin } from './plugins/session.js';
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +40,8 @@ export interface ResolvedDeps extends AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: ResolvedDeps;
+    /** Every service, built once (src/services.ts). */
+    services: Services;
   }
 }
 
@@ -67,20 +69,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler({ verify: deps.config.NODE_ENV === 'test' }));
   app.decorate('deps', resolved);
+  const services = createServices({ db: deps.database.db, clock: resolved.clock, config: deps.config });
+  app.decorate('services', services);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(metricsPlugin);
   await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
-  await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(deps.database.db) });
+  await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(services) });
   await app.register(caseRoutes);
-  await app.register(flagRoutes);
+  await app.register(replyRoutes);
+  await app.register(moderationRoutes);
   await app.register(authRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);

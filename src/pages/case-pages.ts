@@ -1,31 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
-import { presentCase, presentReply } from '../modules/cases/presenters.js';
-import { createCaseBody, listCasesQuery, replyBody } from '../modules/cases/schemas.js';
-import { createCase, createReply, getThread, listCases, type CasesDeps } from '../modules/cases/service.js';
-import { createFlag } from '../modules/flags/service.js';
+import { AlreadyFlaggedError, PhiDetectedError } from '../errors.js';
+import { presentCase } from '../modules/cases/presenters.js';
+import { createCaseBody, listCasesQuery } from '../modules/cases/schemas.js';
+import { presentReply } from '../modules/replies/presenters.js';
+import { replyBody } from '../modules/replies/schemas.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { acknowledgementsOf, fieldErrors, formOf, textField, type FormBody } from './forms.js';
 import { filterOptions, sexOptions, specialtyOptions } from './labels.js';
 import { renderPage, seeOther } from './render.js';
 
 const clinicalPage = { config: { page: true }, preHandler: requireClinician };
-
-interface PhiFinding {
-  field: string;
-  start: number;
-  end: number;
-  type: string;
-  text: string;
-  acknowledged?: boolean;
-}
-
-/** The findings of a 422 phi_detected refusal, or null for any other error. */
-function phiFindingsOf(error: unknown): PhiFinding[] | null {
-  if (!(error instanceof AppError) || error.code !== 'phi_detected') return null;
-  const details = error.details as { findings?: PhiFinding[] } | undefined;
-  return details?.findings ?? [];
-}
 
 /** Age in whole years or "90+"; anything else is left as text for the schema to refuse. */
 function parseAge(raw: string): number | string {
@@ -52,18 +36,14 @@ function caseFormValues(form: FormBody) {
 }
 
 export async function casePages(app: FastifyInstance): Promise<void> {
-  const deps: CasesDeps = {
-    db: app.deps.database.db,
-    clock: app.deps.clock,
-    postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE,
-  };
+  const { cases, replies: replyService, moderation } = app.services;
   const csrf = { preValidation: app.csrfProtection };
 
   app.get('/cases', clinicalPage, async (request, reply) => {
     const viewer = viewerOf(request);
     const parsed = listCasesQuery.safeParse(request.query);
     const query = parsed.success ? parsed.data : listCasesQuery.parse({});
-    const result = await listCases(deps, viewer, query);
+    const result = await cases.list({ viewer, query });
     const filters = { specialty: query.specialty ?? '', filter: query.filter || 'newest', q: query.q ?? '' };
     let nextUrl: string | null = null;
     if (result.nextCursor) {
@@ -107,18 +87,17 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       return renderNewCase(request, reply, { values, errors }, 422);
     }
     try {
-      const created = await createCase(deps, viewer, parsed.data);
+      const created = await cases.create({ viewer, input: parsed.data });
       return seeOther(reply, `/cases/${created.id}`);
     } catch (error) {
-      const findings = phiFindingsOf(error);
-      if (!findings) throw error;
-      return renderNewCase(request, reply, { values, phiFindings: findings, phiRefused: true }, 422);
+      if (!(error instanceof PhiDetectedError)) throw error;
+      return renderNewCase(request, reply, { values, phiFindings: error.findings, phiRefused: true }, 422);
     }
   });
 
   async function renderThread(request: FastifyRequest, reply: FastifyReply, caseId: string, data: Record<string, unknown> = {}, status = 200) {
     const viewer = viewerOf(request);
-    const thread = await getThread(deps, viewer, caseId);
+    const thread = await replyService.thread({ viewer, caseId });
     const kase = presentCase(thread.case, viewer, thread.acknowledgements);
     const replies = thread.replies.map((r) => presentReply(r, viewer, thread.acknowledgements));
     const lastSeq = replies.reduce((max, r) => Math.max(max, r.seq), 0);
@@ -153,12 +132,11 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     const parsed = replyBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
     if (!parsed.success) return renderThread(request, reply, caseId, { values, errors: fieldErrors(parsed.error) }, 422);
     try {
-      const created = await createReply(deps, viewer, caseId, parsed.data);
+      const created = await replyService.create({ viewer, caseId, input: parsed.data });
       return seeOther(reply, `/cases/${caseId}#reply-${created.id}`);
     } catch (error) {
-      const findings = phiFindingsOf(error);
-      if (!findings) throw error;
-      return renderThread(request, reply, caseId, { values, phiFindings: findings, phiRefused: true }, 422);
+      if (!(error instanceof PhiDetectedError)) throw error;
+      return renderThread(request, reply, caseId, { values, phiFindings: error.findings, phiRefused: true }, 422);
     }
   });
 
@@ -171,9 +149,9 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     const reason = textField(form, 'reason').trim().slice(0, 1000);
     if (!reason) return renderThread(request, reply, caseId, { flagError: 'Say briefly why this should be reviewed.' }, 422);
     try {
-      await createFlag({ db: deps.db, clock: deps.clock }, viewer, { targetType, targetId, reason });
+      await moderation.flag({ viewer, input: { targetType, targetId, reason } });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'already_flagged') throw error;
+      if (!(error instanceof AlreadyFlaggedError)) throw error;
     }
     return seeOther(reply, `/cases/${caseId}?flagged=1`);
   });

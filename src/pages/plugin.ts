@@ -5,6 +5,7 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { NotVerifiedError } from '../errors.js';
 import { publicDir, viewsDir } from './assets.js';
 import { loginPath } from './paths.js';
 import { renderPage } from './render.js';
@@ -16,8 +17,8 @@ import { verifyPages } from './verify-pages.js';
 export const CSRF_COOKIE = 'curbside_csrf';
 
 /** The title and words of an error page, by status and code. */
-function errorPage(status: number, code: string, message: string): { title: string; heading: string; text: string } {
-  if (code === 'not_verified') {
+function errorPage(status: number, message: string, error: unknown): { title: string; heading: string; text: string } {
+  if (error instanceof NotVerifiedError) {
     return { title: 'Awaiting verification', heading: 'Your account is awaiting verification', text: message };
   }
   if (status === 404) return { title: 'Not found', heading: 'Page not found', text: 'There is nothing here. The case may have been removed, or the address is mistyped.' };
@@ -27,14 +28,22 @@ function errorPage(status: number, code: string, message: string): { title: stri
   return { title: 'Request refused', heading: 'This request could not be handled', text: message };
 }
 
-function renderError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+function renderError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  _details?: unknown,
+  error?: unknown,
+): FastifyReply {
   if (status === 401) {
     // A signed-out browser is sent to the login form, and back here afterwards.
     const next = request.method === 'GET' ? request.url : '/cases';
     reply.header('cache-control', 'no-store');
     return reply.redirect(loginPath(next), 303);
   }
-  const page = errorPage(status, code, message);
+  const page = errorPage(status, message, error);
   return renderPage(request, reply, 'error', { ...page, status, code, requestId: String(request.id) }, status);
 }
 

@@ -1,20 +1,17 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { cases, contentRevisions, phiAcknowledgements, replies, replyVotes, users } from '../../db/schema/index.js';
+import { cases, contentRevisions, phiAcknowledgements, replies, users } from '../../db/schema/index.js';
 
 const { search: _search, ...caseColumns } = getTableColumns(cases);
 
 export type CaseRecord = Omit<typeof cases.$inferSelect, 'search'>;
 export type NewCase = typeof cases.$inferInsert;
-export type ReplyRecord = typeof replies.$inferSelect;
-export type NewReply = typeof replies.$inferInsert;
 
 export interface AuthorFields {
   authorHandle: string;
   authorSpecialty: string | null;
 }
 export type CaseView = CaseRecord & AuthorFields;
-export type ReplyView = ReplyRecord & AuthorFields & { voted: boolean };
 export type ContentType = 'case' | 'reply';
 
 const authorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
@@ -94,61 +91,6 @@ export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Prom
   }));
 }
 
-export async function insertReply(db: DbOrTx, values: NewReply): Promise<ReplyRecord> {
-  const [row] = await db.insert(replies).values(values).returning();
-  return row!;
-}
-
-export async function updateReply(db: DbOrTx, id: string, values: Partial<NewReply>): Promise<ReplyRecord | undefined> {
-  const [row] = await db.update(replies).set(values).where(eq(replies.id, id)).returning();
-  return row;
-}
-
-const votedBy = (viewerId: string) =>
-  sql<boolean>`exists (select 1 from ${replyVotes} where ${replyVotes.replyId} = ${replies.id} and ${replyVotes.userId} = ${viewerId})`;
-
-/** A reply with its author and whether the viewer voted for it. */
-export async function findReplyView(db: DbOrTx, id: string, viewerId: string): Promise<ReplyView | undefined> {
-  const [row] = await db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(eq(replies.id, id));
-  return row;
-}
-
-/** Every reply of a case not deleted, in seq order, in one query (no per-reply look-ups). */
-export async function listReplyViews(db: DbOrTx, caseId: string, viewerId: string): Promise<ReplyView[]> {
-  return db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(and(eq(replies.caseId, caseId), isNull(replies.deletedAt)))
-    .orderBy(asc(replies.seq));
-}
-
-/** Adds the vote; false when it already existed. */
-export async function insertVote(db: DbOrTx, replyId: string, userId: string, at: Date): Promise<boolean> {
-  const rows = await db.insert(replyVotes).values({ replyId, userId, createdAt: at }).onConflictDoNothing().returning({ replyId: replyVotes.replyId });
-  return rows.length > 0;
-}
-
-export async function deleteVote(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .delete(replyVotes)
-    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)))
-    .returning({ replyId: replyVotes.replyId });
-  return rows.length > 0;
-}
-
-export async function hasVoted(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .select({ replyId: replyVotes.replyId })
-    .from(replyVotes)
-    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)));
-  return rows.length > 0;
-}
-
 /** Serialises one account's posting (across processes) for the rest of the transaction. */
 export async function lockPoster(tx: DbOrTx, userId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'posts:' + userId}, 0))`);
@@ -218,11 +160,6 @@ export async function lockCase(tx: DbOrTx, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function findReplyCaseId(db: DbOrTx, replyId: string): Promise<string | undefined> {
-  const [row] = await db.select({ caseId: replies.caseId }).from(replies).where(eq(replies.id, replyId));
-  return row?.caseId;
-}
-
 export async function findCaseViews(db: DbOrTx, ids: string[]): Promise<CaseView[]> {
   if (ids.length === 0) return [];
   return db
@@ -230,22 +167,4 @@ export async function findCaseViews(db: DbOrTx, ids: string[]): Promise<CaseView
     .from(cases)
     .innerJoin(users, eq(users.id, cases.authorId))
     .where(inArray(cases.id, ids));
-}
-
-export async function findReplyViews(db: DbOrTx, ids: string[], viewerId: string): Promise<ReplyView[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(inArray(replies.id, ids));
-}
-
-export async function addVotes(db: DbOrTx, id: string, delta: number): Promise<ReplyRecord | undefined> {
-  const [row] = await db
-    .update(replies)
-    .set({ votes: sql`${replies.votes} + ${delta}` })
-    .where(eq(replies.id, id))
-    .returning();
-  return row;
 }

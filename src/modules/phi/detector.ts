@@ -11,6 +11,7 @@ import { label, labelTokens, type Labelled } from './detector/labeller.js';
 import { findNoteNames } from './detector/notes.js';
 import { findPlaces } from './detector/places.js';
 import { tokenize } from './detector/tokens.js';
+import { phiScanSeconds, timed } from '../metrics/instruments.js';
 
 export type { PhiFinding, PhiType } from './detector/finding.js';
 
@@ -123,10 +124,14 @@ function weigh(text: string, rules: Candidate[], labelled: Labelled): Candidate[
 }
 
 /**
- * Finds the 18 HIPAA Safe Harbor identifiers in free text. Pure and synchronous; findings are
- * sorted by start and never overlap.
+ * Finds the 18 HIPAA Safe Harbor identifiers in free text. Synchronous and pure but for the
+ * scan-time histogram on /metrics; findings are sorted by start and never overlap.
  */
 export function detectPhi(text: string): PhiFinding[] {
+  return timed(phiScanSeconds, () => detect(text));
+}
+
+function detect(text: string): PhiFinding[] {
   if (text.length === 0) return [];
   const rules = ruleCandidates(text);
   const candidates = weigh(text, rules, label(text, rules));
