@@ -55,5 +55,51 @@ export function ageLabel(age: number | '90+' | null, sex: string): string {
   return `${a}, ${sex}`;
 }
 
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "5 minutes ago": the same in every time zone, so the server can say it; the exact time goes in a title. */
+export function relativeTime(iso: string, now: Date = new Date()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
+  if (Math.abs(seconds) < 45) return 'just now';
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
+  }
+  return relativeFormat.format(Math.round(seconds / 60), 'minute');
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
+
+/** The start of a case body as plain words, for the list. */
+export function excerpt(markdown: string, max = 180): string {
+  const plain = markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, '')
+    .replace(/[*_`~]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, '')}…`;
+}
+
+/**
+ * A search snippet from PostgreSQL's ts_headline, as safe HTML: everything escaped, then only
+ * the marker characters the query put around matched words become <mark>.
+ */
+export function snippetHtml(snippet: string, start = '\u0002', stop = '\u0003'): string {
+  const text = snippet.replace(/[*_`#>~]+/g, '').replace(/\s+/g, ' ').trim();
+  return escapeHtml(text).replaceAll(start, '<mark>').replaceAll(stop, '</mark>');
+}
+
 /** Helpers every template may call. */
-export const viewHelpers = { specialtyLabel, formatDate, ageLabel };
+export const viewHelpers = { specialtyLabel, formatDate, ageLabel, relativeTime, excerpt, snippetHtml };

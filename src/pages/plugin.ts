@@ -7,9 +7,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotVerifiedError } from '../errors.js';
 import { publicDir, viewsDir } from './assets.js';
+import { formOf } from './forms.js';
 import { loginPath } from './paths.js';
-import { renderPage } from './render.js';
+import { holdPost } from './resume.js';
+import { renderPage, setModeratorCounts } from './render.js';
+import { appShellRoutes } from './app-shell.js';
+import { canModerate } from '../modules/auth/policy.js';
+import { countPendingVerifications } from '../modules/verification/service.js';
 import { casePages } from './case-pages.js';
+import { threadPages } from './thread-pages.js';
 import { moderationPages } from './moderation-pages.js';
 import { sessionPages } from './session-pages.js';
 import { verifyPages } from './verify-pages.js';
@@ -37,9 +43,16 @@ function renderError(
   _details?: unknown,
   error?: unknown,
 ): FastifyReply {
+  if (status === 401 && request.method === 'POST') {
+    // The session ended while a form was being filled in: log in again right here, with the
+    // text kept, then see the same form filled in (src/pages/resume.ts).
+    const held = holdPost(request, formOf(request));
+    const next = held?.back ?? '/cases';
+    return renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, expired: true, held: held ? JSON.stringify(held) : '' }, 401);
+  }
   if (status === 401) {
     // A signed-out browser is sent to the login form, and back here afterwards.
-    const next = request.method === 'GET' ? request.url : '/cases';
+    const next = request.url;
     reply.header('cache-control', 'no-store');
     return reply.redirect(loginPath(next), 303);
   }
@@ -77,11 +90,19 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
 
   app.errorRenderers.html = renderError;
 
+  await app.register(appShellRoutes);
   await app.register(async function pageRoutes(pages) {
     await pages.register(formbody, { bodyLimit: 128 * 1024 });
+    const counting = { db: app.deps.database.db };
+    pages.addHook('preHandler', async (request) => {
+      if (!canModerate(request.viewer)) return;
+      const [verifications, flags] = await Promise.all([countPendingVerifications(counting), app.services.moderation.countOpenFlags()]);
+      setModeratorCounts(request, { verifications, flags });
+    });
     await pages.register(sessionPages);
     await pages.register(verifyPages);
     await pages.register(casePages);
+    await pages.register(threadPages);
     await pages.register(moderationPages);
   });
 });

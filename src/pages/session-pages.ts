@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ConflictError, InvalidCredentialsError, RateLimitedError, ValidationError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
+import { assertPasswordAllowed } from '../modules/auth/passwords.js';
 import { loginBody, registerBody } from '../modules/auth/schemas.js';
 import { clientMeta } from '../modules/auth/routes.js';
 import type { Viewer } from '../modules/auth/session-types.js';
 import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
 import { fieldErrors, formOf, sentence, textField } from './forms.js';
 import { safeNext } from './paths.js';
+import { parseHeldPost, resumeFields } from './resume.js';
 import { renderPage, seeOther } from './render.js';
 
 const page = { page: true };
@@ -35,13 +37,20 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const next = safeNext(textField(form, 'next'));
     const values = { email: textField(form, 'email').trim() };
     const parsed = loginBody.safeParse({ email: values.email, password: textField(form, 'password') });
+    const heldRaw = textField(form, 'held');
+    const held = parseHeldPost(heldRaw);
     const retry = (message: string, status: number) =>
-      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, errors: { _form: message } }, status);
+      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, expired: Boolean(held), held: held ? JSON.stringify(held) : '', errors: { _form: message } }, status);
     if (!parsed.success || !parsed.data.email || !parsed.data.password) return retry('Enter your email and password.', 422);
     try {
       const { user, session } = await auth.login({ input: parsed.data, meta: clientMeta(request) });
       setSessionCookie(app, reply, session);
       const viewer = { role: user.role, verification: user.verification } as Viewer;
+      if (held && canUseClinical(viewer)) {
+        // Back to the form that was refused, filled in; the user checks it and posts it.
+        request.viewer = { ...viewer, userId: user.id, handle: user.handle } as Viewer;
+        return renderPage(request, reply, 'resume', { title: 'Post again', held, fields: resumeFields(held) });
+      }
       return seeOther(reply, canUseClinical(viewer) ? next : homeFor(viewer));
     } catch (error) {
       if (error instanceof InvalidCredentialsError) return retry('The email or password is not correct.', 401);
@@ -63,8 +72,19 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const values = { email: textField(form, 'email').trim() };
     const retry = (errors: Record<string, string>) =>
       renderPage(request, reply, 'register', { title: 'Register', nav: 'register', values, errors }, 422);
-    const parsed = registerBody.safeParse({ email: values.email, password: textField(form, 'password') });
-    if (!parsed.success) return retry(fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' }));
+    const password = textField(form, 'password');
+    const parsed = registerBody.safeParse({ email: values.email, password });
+    // Every problem at once: the shape of both fields, then the password rules.
+    const errors = parsed.success ? {} : fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' });
+    if (!errors.password) {
+      try {
+        assertPasswordAllowed(password);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        errors.password = sentence(error.message);
+      }
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) return retry(errors);
     try {
       const { session } = await auth.register({ input: parsed.data, meta: clientMeta(request), audit: auditContextOf(request) });
       setSessionCookie(app, reply, session);

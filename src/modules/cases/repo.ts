@@ -49,8 +49,14 @@ export interface ListCasesOptions {
   filter: 'newest' | 'unanswered' | 'urgent' | 'solved';
   q?: string;
   after?: ListKey;
+  /** The page just above this key (the "newer" page), returned in the same order as any page. */
+  before?: ListKey;
   limit: number;
 }
+
+/** Marks around the words a search matched in a snippet; control characters never occur in stored text. */
+export const SNIPPET_START = '\u0002';
+export const SNIPPET_STOP = '\u0003';
 
 const cursorAt = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 const keyAt = (at: string) => sql`(${at}::timestamp at time zone 'UTC')`;
@@ -59,7 +65,7 @@ const keyAt = (at: string) => sql`(${at}::timestamp at time zone 'UTC')`;
  * One keyset page of cases, newest first, or by full-text rank then recency when `q` is given.
  * Never OFFSET: the page after `after` starts strictly below its key.
  */
-export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Promise<Array<CaseView & { key: ListKey }>> {
+export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Promise<Array<CaseView & { key: ListKey; snippet: string | null }>> {
   const conditions: SQL[] = [isNull(cases.deletedAt)];
   if (!options.seesAllHidden) conditions.push(or(isNull(cases.hiddenAt), eq(cases.authorId, options.viewerId))!);
   if (options.specialty) conditions.push(eq(cases.specialty, options.specialty));
@@ -70,25 +76,32 @@ export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Prom
   const query = options.q ? sql`websearch_to_tsquery('english', ${options.q})` : undefined;
   const rank = query ? sql<number>`ts_rank(${cases.search}, ${query})` : sql<number>`0::real`;
   if (query) conditions.push(sql`${cases.search} @@ ${query}`);
-  const after = options.after;
-  if (after && query) {
-    conditions.push(sql`(${rank}, ${cases.createdAt}, ${cases.id}) < (${after.rank ?? 0}::real, ${keyAt(after.at)}, ${after.id}::uuid)`);
-  } else if (after) {
-    conditions.push(sql`(${cases.createdAt}, ${cases.id}) < (${keyAt(after.at)}, ${after.id}::uuid)`);
+  const bound = options.before ?? options.after;
+  const cmp = options.before ? sql`>` : sql`<`;
+  if (bound && query) {
+    conditions.push(sql`(${rank}, ${cases.createdAt}, ${cases.id}) ${cmp} (${bound.rank ?? 0}::real, ${keyAt(bound.at)}, ${bound.id}::uuid)`);
+  } else if (bound) {
+    conditions.push(sql`(${cases.createdAt}, ${cases.id}) ${cmp} (${keyAt(bound.at)}, ${bound.id}::uuid)`);
   }
-  const order = query ? [desc(rank), desc(cases.createdAt), desc(cases.id)] : [desc(cases.createdAt), desc(cases.id)];
+  const dir = options.before ? asc : desc;
+  const order = query ? [dir(rank), dir(cases.createdAt), dir(cases.id)] : [dir(cases.createdAt), dir(cases.id)];
+  // The matched words in context, for search results; the page escapes it and marks the words.
+  const snippet = query
+    ? sql<string>`ts_headline('english', ${cases.title} || ' — ' || ${cases.body}, ${query}, ${`StartSel=${SNIPPET_START}, StopSel=${SNIPPET_STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
+    : sql<string | null>`null`;
 
   const rows = await db
-    .select({ ...caseColumns, ...authorFields, keyAt: cursorAt, keyRank: rank })
+    .select({ ...caseColumns, ...authorFields, keyAt: cursorAt, keyRank: rank, snippet })
     .from(cases)
     .innerJoin(users, eq(users.id, cases.authorId))
     .where(and(...conditions))
     .orderBy(...order)
     .limit(options.limit);
-  return rows.map(({ keyAt: at, keyRank, ...row }) => ({
+  const listed = rows.map(({ keyAt: at, keyRank, ...row }) => ({
     ...row,
     key: query ? { rank: Number(keyRank), at, id: row.id } : { at, id: row.id },
   }));
+  return options.before ? listed.reverse() : listed;
 }
 
 /** Serialises one account's posting (across processes) for the rest of the transaction. */

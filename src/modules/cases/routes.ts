@@ -23,11 +23,11 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/cases',
-    { ...guarded, schema: { querystring: listCasesQuery, response: { 200: z.object({ items: z.array(caseSchema), nextCursor: z.string().nullable() }) } } },
+    { ...guarded, schema: { querystring: listCasesQuery, response: { 200: z.object({ items: z.array(caseSchema), nextCursor: z.string().nullable(), prevCursor: z.string().nullable() }) } } },
     async (request) => {
       const viewer = viewerOf(request);
       const page = await cases.list({ viewer, query: request.query });
-      return { items: page.items.map((row) => presentCase(row, viewer)), nextCursor: page.nextCursor };
+      return { items: page.items.map((row) => presentCase(row, viewer)), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
     },
   );
 

@@ -76,6 +76,7 @@ export const listCasesQuery = z.object({
   q: noNul(z.string().trim().max(200)).optional(),
   filter: z.enum([...CASE_FILTERS, '']).optional(),
   cursor: z.string().max(500).optional(),
+  before: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;

@@ -40,8 +40,10 @@ export interface CasesServiceDeps {
 }
 
 export interface CasePage {
-  items: CaseView[];
+  items: Array<CaseView & { snippet: string | null }>;
   nextCursor: string | null;
+  /** The cursor of the newer page, when this page is not the first. */
+  prevCursor: string | null;
 }
 
 const RATE_WINDOW_MS = 60_000;
@@ -136,6 +138,7 @@ export function createCasesService(deps: CasesServiceDeps) {
     const { viewer, query } = options;
     const q = query.q ? query.q : undefined;
     const after = query.cursor ? decodeCursor(query.cursor, q !== undefined) : undefined;
+    const before = !after && query.before ? decodeCursor(query.before, q !== undefined) : undefined;
     const rows = await listCaseViews(db, {
       viewerId: viewer.userId,
       seesAllHidden: canModerate(viewer),
@@ -143,13 +146,20 @@ export function createCasesService(deps: CasesServiceDeps) {
       filter: (query.filter || 'newest') as CaseFilter,
       q,
       after,
+      before,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    // Going back, the extra row is the one furthest up; going on, the one furthest down.
+    const more = rows.length > query.limit;
+    const page = before ? rows.slice(more ? 1 : 0) : rows.slice(0, query.limit);
+    const first = page.at(0);
     const last = page.at(-1);
+    const olderExists = before ? true : more;
+    const newerExists = before ? more : Boolean(after);
     return {
       items: page.map(({ key: _key, ...row }) => row),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.key) : null,
+      nextCursor: olderExists && last ? encodeCursor(last.key) : null,
+      prevCursor: newerExists && first ? encodeCursor(first.key) : null,
     };
   }
 

@@ -8,7 +8,7 @@ import type { Viewer } from '../auth/session-types.js';
 import type { CasesService, ContentType } from '../cases/service.js';
 import type { RepliesService } from '../replies/service.js';
 import { presentQueuedFlag } from './presenters.js';
-import { findFlagForUpdate, insertFlag, listFlagsWithReporter, resolveFlag, resolveOpenFlagsOn, type FlagRecord, type FlagStatus } from './repo.js';
+import { countFlags, findFlagForUpdate, insertFlag, listFlagsWithReporter, resolveFlag, resolveOpenFlagsOn, type FlagRecord, type FlagStatus } from './repo.js';
 import type { CreateFlagInput, DecisionInput, QueuedFlag } from './schemas.js';
 
 export interface ModerationServiceDeps {
@@ -153,7 +153,10 @@ export function createModerationService(deps: ModerationServiceDeps) {
     await db.transaction((tx) => setContentHidden(tx, options.moderator, options.audit, options.ref, { hidden: false, reason: options.reason, now }));
   }
 
-  return { flag, queue, decide, hide, restore, loadContent };
+  /** How many flags wait for a moderator (the moderators' header). */
+  const countOpenFlags = () => countFlags(db, 'open');
+
+  return { flag, queue, decide, hide, restore, loadContent, countOpenFlags };
 }
 
 export type ModerationService = ReturnType<typeof createModerationService>;

@@ -11,6 +11,7 @@ import { isValidNpi } from '../../domain/npi.js';
 import { mayDecide, submitRefusal } from './policy.js';
 import { presentQueueItem, type Applicant } from './presenters.js';
 import {
+  countVerifications,
   approvedNpisOfVerifiedPhysicians,
   findVerificationForUpdate,
   insertVerification,
@@ -115,6 +116,11 @@ async function withRegistry(db: DbOrTx, rows: { request: VerificationRow; applic
 
 async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, { status, limit }: { status: VerificationStatus; limit: number }) {
   return withRegistry(deps.db, await listVerifications(deps.db, status, limit));
+}
+
+/** How many requests wait for a moderator. */
+export async function countPendingVerifications(deps: Pick<VerificationDeps, 'db'>): Promise<number> {
+  return countVerifications(deps.db, 'pending');
 }
 
 /**
