@@ -128,15 +128,7 @@ export class NotFoundError extends AppError {
 }
 
 export type ConflictCode =
-  | 'conflict'
-  | 'email_taken'
-  | 'already_verified'
-  | 'already_flagged'
-  | 'already_decided'
-  | 'case_hidden'
-  | 'content_hidden'
-  | 'content_deleted'
-  | 'not_hidden';
+  'conflict' | 'email_taken' | 'already_verified' | 'already_flagged' | 'already_decided' | 'case_hidden' | 'content_hidden' | 'content_deleted' | 'not_hidden';
 
 export class ConflictError extends AppError {
   constructor(message: string, code: ConflictCode = 'conflict', field?: string) {

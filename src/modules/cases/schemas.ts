@@ -119,3 +119,9 @@ export const caseSchema = z.object({
 });
 
 export type PublicCase = z.infer<typeof caseSchema>;
+
+/** A long thread read a page at a time: replies with seq after `after`, at most `limit`. */
+export const threadQuery = z.object({
+  after: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});

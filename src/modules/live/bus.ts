@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { CASE_EVENTS_CHANNEL, PRESENCE_CHANNEL, SESSION_REVOKED_CHANNEL } from '../../domain/live-events.js';
 
-export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
-export const SESSION_REVOKED_CHANNEL = 'curbside_session_revoked';
-export const PRESENCE_CHANNEL = 'curbside_presence';
+export { CASE_EVENTS_CHANNEL, PRESENCE_CHANNEL, SESSION_REVOKED_CHANNEL };
 
 export interface CaseNotification {
   caseId: string;
@@ -116,11 +115,5 @@ export class PgNotifyBus implements EventBus {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
-  }
-
-  /** For tests: drop the listening connection as a network failure would. */
-  simulateDisconnect(): void {
-    const client = this.client as unknown as { connection?: { stream?: { destroy(): void } } } | null;
-    client?.connection?.stream?.destroy();
   }
 }
