@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   // 422: well-formed input that breaks a rule
   'phi_detected',
+  'phi_not_acknowledgeable',
   'invalid_npi',
   'invalid_state',
   'first_name_required',
@@ -61,9 +62,10 @@ export const ERROR_CODES = [
   'password_too_short',
   'password_too_long',
   'password_too_common',
-  // 429, 500
+  // 429, 500, 503
   'rate_limited',
   'internal_error',
+  'phi_scan_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -187,6 +189,7 @@ export interface PhiFindingDetail {
   end: number;
   type: string;
   text: string;
+  acknowledgeable: boolean;
 }
 
 /** The write's text may hold protected health information (422 `phi_detected`). */
@@ -200,6 +203,26 @@ export class PhiDetectedError extends AppError {
       findings,
       ...(unmatchedAcknowledgements.length > 0 ? { unmatchedAcknowledgements } : {}),
     });
+  }
+}
+
+/**
+ * The author acknowledged a strong finding (an identifier, contact, link, a date with a day or a
+ * month, an age over 89): it must be edited instead (422 `phi_not_acknowledgeable`).
+ */
+export class PhiNotAcknowledgeableError extends AppError {
+  constructor(
+    message: string,
+    readonly findings: PhiFindingDetail[],
+  ) {
+    super(422, 'phi_not_acknowledgeable', message, { findings });
+  }
+}
+
+/** The PHI scan could not finish in time; nothing was stored (503 `phi_scan_unavailable`). */
+export class PhiScanUnavailableError extends AppError {
+  constructor(message = 'the PHI scan could not finish; nothing was stored, try again') {
+    super(503, 'phi_scan_unavailable', message);
   }
 }
 

@@ -17,6 +17,8 @@ export const acknowledgementSchema = z.strictObject({
   field: noNul(z.string().min(1).max(40)),
   start: z.number().int().min(0),
   end: z.number().int().min(0),
+  /** The finding's text: an acknowledgement that names it holds wherever an edit moved it. */
+  text: z.string().max(2000).optional(),
 });
 export const acknowledge = z.array(acknowledgementSchema).max(200).optional();
 

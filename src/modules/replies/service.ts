@@ -101,7 +101,9 @@ export function createRepliesService(deps: RepliesServiceDeps) {
 
   async function edit(options: { viewer: Viewer; replyId: string; input: ReplyInput }): Promise<ReplyView> {
     const { viewer, replyId, input } = options;
-    const phi = checkPhi({ body: input.body }, input.acknowledge);
+    // Acknowledgements kept with the reply hold for the same text, so an edit elsewhere keeps them.
+    const stored = isId(replyId) ? await cases.acknowledgementsOf([replyId]) : [];
+    const phi = checkPhi({ body: input.body }, input.acknowledge, stored);
     const now = clock.now();
     const bodyHtml = renderMarkdown(input.body);
     return db.transaction(async (tx) => {
