@@ -9,9 +9,13 @@ export const ERROR_CODES = [
   'bad_request',
   'invalid_json',
   'validation_failed',
+  'control_characters',
+  'invalid_input',
   // 401
   'unauthenticated',
   'invalid_credentials',
+  'totp_required',
+  'invalid_totp',
   // 403
   'forbidden',
   'not_verified',
@@ -25,6 +29,8 @@ export const ERROR_CODES = [
   'not_applicant',
   'csrf_invalid',
   'bad_origin',
+  'cross_origin',
+  'own_content',
   // 404
   'not_found',
   // 409
@@ -42,6 +48,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   // 422: well-formed input that breaks a rule
   'phi_detected',
+  'phi_not_acknowledgeable',
   'invalid_npi',
   'invalid_state',
   'first_name_required',
@@ -55,9 +62,10 @@ export const ERROR_CODES = [
   'password_too_short',
   'password_too_long',
   'password_too_common',
-  // 429, 500
+  // 429, 500, 503
   'rate_limited',
   'internal_error',
+  'phi_scan_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -82,7 +90,7 @@ export class BadRequestError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'log in to continue', code: 'unauthenticated' | 'invalid_credentials' = 'unauthenticated') {
+  constructor(message = 'log in to continue', code: 'unauthenticated' | 'invalid_credentials' | 'totp_required' | 'invalid_totp' = 'unauthenticated') {
     super(401, code, message);
   }
 }
@@ -104,7 +112,10 @@ export type ForbiddenCode =
   | 'edit_window_closed'
   | 'wrong_password'
   | 'account_suspended'
-  | 'not_applicant';
+  | 'not_applicant'
+  | 'cross_origin'
+  | 'totp_required'
+  | 'own_content';
 
 export class ForbiddenError extends AppError {
   constructor(message = 'you may not do this', code: ForbiddenCode = 'forbidden') {
@@ -126,15 +137,7 @@ export class NotFoundError extends AppError {
 }
 
 export type ConflictCode =
-  | 'conflict'
-  | 'email_taken'
-  | 'already_verified'
-  | 'already_flagged'
-  | 'already_decided'
-  | 'case_hidden'
-  | 'content_hidden'
-  | 'content_deleted'
-  | 'not_hidden';
+  'conflict' | 'email_taken' | 'already_verified' | 'already_flagged' | 'already_decided' | 'case_hidden' | 'content_hidden' | 'content_deleted' | 'not_hidden';
 
 export class ConflictError extends AppError {
   constructor(message: string, code: ConflictCode = 'conflict', field?: string) {
@@ -186,6 +189,7 @@ export interface PhiFindingDetail {
   end: number;
   type: string;
   text: string;
+  acknowledgeable: boolean;
 }
 
 /** The write's text may hold protected health information (422 `phi_detected`). */
@@ -199,6 +203,26 @@ export class PhiDetectedError extends AppError {
       findings,
       ...(unmatchedAcknowledgements.length > 0 ? { unmatchedAcknowledgements } : {}),
     });
+  }
+}
+
+/**
+ * The author acknowledged a strong finding (an identifier, contact, link, a date with a day or a
+ * month, an age over 89): it must be edited instead (422 `phi_not_acknowledgeable`).
+ */
+export class PhiNotAcknowledgeableError extends AppError {
+  constructor(
+    message: string,
+    readonly findings: PhiFindingDetail[],
+  ) {
+    super(422, 'phi_not_acknowledgeable', message, { findings });
+  }
+}
+
+/** The PHI scan could not finish in time; nothing was stored (503 `phi_scan_unavailable`). */
+export class PhiScanUnavailableError extends AppError {
+  constructor(message = 'the PHI scan could not finish; nothing was stored, try again') {
+    super(503, 'phi_scan_unavailable', message);
   }
 }
 

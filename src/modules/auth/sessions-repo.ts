@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { emitOnCommit } from '../../db/after-commit.js';
 import type { DbOrTx } from '../../db/client.js';
-import { TOPICS } from '../live/topics.js';
+import { TOPICS } from '../../domain/live-events.js';
 import { sessions, users } from '../../db/schema/index.js';
 
 export async function insertSession(

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { emitOnCommit } from '../../db/after-commit.js';
 import type { DbOrTx } from '../../db/client.js';
-import { TOPICS } from '../live/topics.js';
+import { TOPICS, type CaseEventNotice, type CaseEventType } from '../../domain/live-events.js';
 
 /**
  * The per-case event log. Every change a live subscriber should hear about takes the next
@@ -9,16 +9,7 @@ import { TOPICS } from '../live/topics.js';
  * `case_events` row in the writer's transaction; once it commits, the live bus tells every
  * server process (and a periodic check of each followed case's latest seq covers a lost signal).
  */
-
-export type CaseEventType = 'reply.created' | 'reply.updated' | 'case.updated';
-
-/** What the bus carries: ids only, never text. Listeners load the content and check policy. */
-export interface CaseEventNotice {
-  caseId: string;
-  seq: number;
-  type: CaseEventType;
-  replyId: string | null;
-}
+export type { CaseEventNotice, CaseEventType };
 
 /**
  * Takes the case's next seq, locking the case row until commit. `replyCountDelta` lets a reply

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { safeError } from './log-error.js';
 import pg from 'pg';
+import { channelOf, topicOf } from '../../domain/live-events.js';
 
 export type BusHandler = (event: Record<string, unknown>) => void;
 
@@ -73,8 +74,6 @@ export abstract class BaseBus implements EventBus {
   abstract stop(): Promise<void>;
 }
 
-/** The NOTIFY channel of a topic; NOTIFY is per database, so tests on their own database never cross. */
-export const channelOf = (topic: string) => `curbside_${topic}`;
 
 /**
  * PostgreSQL LISTEN/NOTIFY: one dedicated listening connection (LISTEN_DATABASE_URL when the
@@ -100,7 +99,7 @@ export class PgNotifyBus extends BaseBus {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (message) => {
-      const topic = message.channel.replace(/^curbside_/, '');
+      const topic = topicOf(message.channel);
       this.dispatch(topic, message.payload ?? '');
     });
     // Without an 'error' listener a dropped connection would throw from the client and end the process.

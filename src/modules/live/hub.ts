@@ -8,7 +8,7 @@ import type { PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
 import { PresenceBoard } from './presence.js';
 import type { EventSource, StoredEvent } from './source.js';
-import { TOPICS } from './topics.js';
+import { TOPICS } from '../../domain/live-events.js';
 
 export interface HubOptions {
   /** A client whose unsent data exceeds this is dropped; it resumes with `since`. */

@@ -1,5 +1,5 @@
 import type { EventBus } from './bus.js';
-import { TOPICS } from './topics.js';
+import { TOPICS } from '../../domain/live-events.js';
 
 export interface PresenceOptions {
   /** A burst of joins and leaves becomes one announcement. */

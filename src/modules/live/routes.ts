@@ -12,7 +12,7 @@ import { CLOSE, clientMessageSchema } from './messages.js';
 import type { PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
 import type { EventSource } from './source.js';
-import { TOPICS } from './topics.js';
+import { TOPICS } from '../../domain/live-events.js';
 
 export interface LiveOptions {
   source: EventSource;
@@ -25,12 +25,6 @@ export interface LiveOptions {
 }
 
 const MAX_MESSAGE_BYTES = 4096;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    liveHub: LiveHub;
-  }
-}
 
 /**
  * A browser always sends Origin on a websocket upgrade; a page of another site cannot make it
@@ -67,7 +61,6 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
     presenceHeartbeatMs: config.LIVE_PRESENCE_HEARTBEAT_MS,
     ...options.hub,
   });
-  app.decorate('liveHub', hub);
   app.metrics.reportLive(() => hub.stats);
   const tokens = new WeakMap<LiveConnection, string>();
 

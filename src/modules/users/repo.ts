@@ -1,5 +1,5 @@
 import { emitOnCommit } from '../../db/after-commit.js';
-import { TOPICS } from '../live/topics.js';
+import { TOPICS } from '../../domain/live-events.js';
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';

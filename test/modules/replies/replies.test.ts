@@ -1,7 +1,6 @@
 import pg from 'pg';
 import t from 'tap';
-import { channelOf } from '../../../src/modules/live/bus.js';
-import { TOPICS } from '../../../src/modules/live/topics.js';
+import { channelOf, TOPICS } from '../../../src/domain/live-events.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { caseInput, postCase, postReply } from '../../helpers/cases.js';
