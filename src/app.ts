@@ -3,13 +3,16 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { createLiveAdapters } from './modules/cases/live-payloads.js';
+import { caseCreatedLoader, createLiveAdapters } from './modules/cases/live-payloads.js';
+import { notificationBatchLoader } from './modules/notifications/live.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
+import { notificationsPlugin, type NotificationOptions } from './modules/notifications/plugin.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { passwordResetRoutes } from './modules/auth/password-reset-routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
@@ -31,6 +34,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Timings and bounds of the live websocket (tests shorten them). */
   live?: Omit<LiveOptions, 'payloads' | 'source'>;
+  /** Background worker and mail transport (tests may run jobs and drain mail themselves). */
+  notifications?: NotificationOptions;
 }
 
 export interface ResolvedDeps extends AppDeps {
@@ -78,10 +83,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
-  await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(deps.database.db) });
+  await app.register(liveRoutes, {
+    ...deps.live,
+    ...createLiveAdapters(deps.database.db),
+    userEvents: { notifications: notificationBatchLoader(deps.database.db), 'case.created': caseCreatedLoader(deps.database.db) },
+  });
+  await app.register(notificationsPlugin, deps.notifications ?? {});
   await app.register(caseRoutes);
   await app.register(flagRoutes);
   await app.register(authRoutes);
+  await app.register(passwordResetRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);
   // Pages call the services above; registered last so they can rely on every module.

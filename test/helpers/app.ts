@@ -44,12 +44,18 @@ interface Teardown {
 /** buildApp against this test file's own database; call app.inject() on it. */
 export async function createTestApp(
   t: Teardown,
-  options: { database?: DatabaseHandle; env?: Record<string, string>; clock?: TestClock; live?: AppDeps['live'] } = {},
+  options: {
+    database?: DatabaseHandle;
+    env?: Record<string, string>;
+    clock?: TestClock;
+    live?: AppDeps['live'];
+    notifications?: AppDeps['notifications'];
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(t));
   const clock = options.clock ?? new TestClock();
   const config = testConfig(options.env);
-  const app = await buildApp({ config, database, clock, live: options.live });
+  const app = await buildApp({ config, database, clock, live: options.live, notifications: options.notifications });
   t.teardown(() => app.close());
   return { app, database, clock, config };
 }

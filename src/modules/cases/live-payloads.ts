@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client.js';
 import type { Viewer } from '../auth/session-types.js';
-import type { PayloadLoader } from '../live/payloads.js';
+import type { LoadedPayload, PayloadLoader } from '../live/payloads.js';
 import type { EventSource } from '../live/source.js';
 import { latestCaseSeq, listCaseEventsSince } from './events.js';
 import { canReadCase, canReadReply } from './policy.js';
@@ -43,4 +43,13 @@ export function createLiveAdapters(db: DbOrTx): { source: EventSource; payloads:
     },
   };
   return { source, payloads };
+}
+
+/** A new case as `{"type":"case.created","case":{…}}`, for open case lists (read once per process). */
+export function caseCreatedLoader(db: DbOrTx) {
+  return async (caseId: string): Promise<LoadedPayload | null> => {
+    const kase = await findCaseView(db, caseId);
+    if (!kase) return null;
+    return { forViewer: (viewer: Viewer) => (canReadCase(viewer, kase) ? { type: 'case.created', case: presentCase(kase, viewer) } : null) };
+  };
 }

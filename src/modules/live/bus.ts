@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { DbOrTx } from '../../db/client.js';
 
 export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
 export const SESSION_REVOKED_CHANNEL = 'curbside_session_revoked';
 export const PRESENCE_CHANNEL = 'curbside_presence';
+/** Events for one user's sockets (with userId) or for every socket (without): ids only. */
+export const USER_EVENTS_CHANNEL = 'curbside_user_events';
+
+export interface UserEvent {
+  kind: string;
+  id: string;
+  userId?: string;
+}
+
+/** Queues a user event in the writer's transaction: PostgreSQL sends it on commit only. */
+export async function publishUserEvent(tx: DbOrTx, event: UserEvent): Promise<void> {
+  await tx.execute(sql`select pg_notify(${USER_EVENTS_CHANNEL}, ${JSON.stringify(event)})`);
+}
 
 export interface CaseNotification {
   caseId: string;
@@ -20,6 +35,7 @@ export interface BusHandlers {
   caseEvent(notification: CaseNotification): void;
   sessionRevoked(sessionId: string): void;
   presence(announcement: PresenceAnnouncement): void;
+  userEvent(event: UserEvent): void;
   /** The listener reconnected: notifications may have been missed, so catch up from the database. */
   resync(): void;
 }
@@ -70,7 +86,7 @@ export class PgNotifyBus implements EventBus {
       this.scheduleReconnect(250);
     });
     await client.connect();
-    await client.query(`LISTEN ${CASE_EVENTS_CHANNEL}; LISTEN ${SESSION_REVOKED_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}`);
+    await client.query(`LISTEN ${CASE_EVENTS_CHANNEL}; LISTEN ${SESSION_REVOKED_CHANNEL}; LISTEN ${PRESENCE_CHANNEL}; LISTEN ${USER_EVENTS_CHANNEL}`);
     this.client = client;
   }
 
@@ -99,6 +115,8 @@ export class PgNotifyBus implements EventBus {
         handlers.caseEvent({ caseId: data.caseId, seq: data.seq });
       } else if (channel === PRESENCE_CHANNEL && typeof data.caseId === 'string' && typeof data.processId === 'string') {
         handlers.presence({ processId: data.processId, caseId: data.caseId, viewers: Number(data.viewers) || 0 });
+      } else if (channel === USER_EVENTS_CHANNEL && typeof data.kind === 'string' && typeof data.id === 'string') {
+        handlers.userEvent({ kind: data.kind, id: data.id, userId: typeof data.userId === 'string' ? data.userId : undefined });
       }
     } catch {
       // A malformed payload is dropped; the next event or a resync brings subscribers up to date.

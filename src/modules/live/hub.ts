@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../auth/session-types.js';
-import type { BusHandlers, CaseNotification, EventBus, PresenceAnnouncement } from './bus.js';
+import type { BusHandlers, CaseNotification, EventBus, PresenceAnnouncement, UserEvent } from './bus.js';
 import { CLOSE, type ClientMessage } from './messages.js';
 import type { LoadedPayload, PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
@@ -177,6 +177,8 @@ export class LiveHub implements BusHandlers {
   private readonly presenceTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastPresenceSent = new Map<string, number>();
   private readonly prepared = new WeakMap<StoredEvent, Promise<PreparedEvent>>();
+  /** Per user-event kind: reads the rows once per process, presents them per viewer. */
+  private readonly userEventLoaders = new Map<string, (id: string) => Promise<LoadedPayload | null>>();
 
   constructor(
     readonly source: EventSource,
@@ -281,7 +283,27 @@ export class LiveHub implements BusHandlers {
     return { type: event.type, caseId: event.caseId, seq: event.seq, [key]: shape };
   }
 
+  /** Other modules plug in what a user event of their kind means (notifications, new cases). */
+  onUserEvent(kind: string, load: (id: string) => Promise<LoadedPayload | null>): void {
+    this.userEventLoaders.set(kind, load);
+  }
+
   // Bus handlers
+
+  userEvent(event: UserEvent): void {
+    const load = this.userEventLoaders.get(event.kind);
+    const targets = [...this.connections].filter((c) => event.userId === undefined || c.viewer.userId === event.userId);
+    if (!load || !targets.length) return;
+    load(event.id)
+      .then((payload) => {
+        if (!payload) return;
+        for (const connection of targets) {
+          const message = connection.open ? payload.forViewer(connection.viewer) : null;
+          if (message) connection.send(message);
+        }
+      })
+      .catch((error: unknown) => this.log.warn({ err: String(error), kind: event.kind }, 'user event failed'));
+  }
 
   caseEvent(notification: CaseNotification): void {
     const feed = this.feeds.get(notification.caseId);

@@ -7,7 +7,7 @@ import { sendError } from '../../plugins/errors.js';
 import { PgNotifyBus, type EventBus } from './bus.js';
 import { defaultHubOptions, LiveHub, type HubOptions, type LiveConnection } from './hub.js';
 import { CLOSE, clientMessageSchema } from './messages.js';
-import type { PayloadLoader } from './payloads.js';
+import type { LoadedPayload, PayloadLoader } from './payloads.js';
 import type { EventSource } from './source.js';
 
 export interface LiveOptions {
@@ -18,6 +18,8 @@ export interface LiveOptions {
   /** How often open sockets re-check their session (expiry, role changes). */
   sessionRecheckMs?: number;
   bus?: EventBus;
+  /** What each kind of user event (see publishUserEvent) means to a viewer, by kind. */
+  userEvents?: Record<string, (id: string) => Promise<LoadedPayload | null>>;
 }
 
 const MAX_MESSAGE_BYTES = 4096;
@@ -62,6 +64,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
     ...options.hub,
   });
   app.decorate('liveHub', hub);
+  for (const [kind, load] of Object.entries(options.userEvents ?? {})) hub.onUserEvent(kind, load);
   const tokens = new WeakMap<LiveConnection, string>();
 
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
