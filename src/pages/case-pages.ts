@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { presentCase, presentReply } from '../modules/cases/presenters.js';
-import { createCaseBody, listCasesQuery, replyBody } from '../modules/cases/schemas.js';
-import { createCase, createReply, getThread, listCases, type CasesDeps } from '../modules/cases/service.js';
+import { createCaseBody, listCasesQuery, outcomeBody, replyBody } from '../modules/cases/schemas.js';
+import { createCase, createReply, getThread, listCases, setOutcome, type CasesDeps } from '../modules/cases/service.js';
+import { watching } from '../modules/notifications/inbox.js';
 import { createFlag } from '../modules/flags/service.js';
+import { casesDepsOf } from '../modules/cases/routes.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { acknowledgementsOf, fieldErrors, formOf, textField, type FormBody } from './forms.js';
 import { filterOptions, sexOptions, specialtyOptions } from './labels.js';
@@ -52,11 +54,7 @@ function caseFormValues(form: FormBody) {
 }
 
 export async function casePages(app: FastifyInstance): Promise<void> {
-  const deps: CasesDeps = {
-    db: app.deps.database.db,
-    clock: app.deps.clock,
-    postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE,
-  };
+  const deps: CasesDeps = casesDepsOf(app);
   const csrf = { preValidation: app.csrfProtection };
 
   app.get('/cases', clinicalPage, async (request, reply) => {
@@ -133,6 +131,8 @@ export async function casePages(app: FastifyInstance): Promise<void> {
         case: kase,
         replies,
         lastSeq,
+        watching: await watching(deps, viewer, thread.case.id),
+        isAuthor: thread.case.authorId === viewer.userId,
         values: {},
         flagged: (request.query as { flagged?: string }).flagged === '1',
         ...data,
@@ -159,6 +159,23 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       const findings = phiFindingsOf(error);
       if (!findings) throw error;
       return renderThread(request, reply, caseId, { values, phiFindings: findings, phiRefused: true }, 422);
+    }
+  });
+
+  app.post('/cases/:id/outcome', { ...clinicalPage, ...csrf }, async (request, reply) => {
+    const viewer = viewerOf(request);
+    const caseId = (request.params as { id: string }).id;
+    const form = formOf(request);
+    const values = { outcome: textField(form, 'outcome').trim() };
+    const parsed = outcomeBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
+    if (!parsed.success) return renderThread(request, reply, caseId, { values, errors: fieldErrors(parsed.error) }, 422);
+    try {
+      await setOutcome(deps, viewer, caseId, parsed.data);
+      return seeOther(reply, `/cases/${caseId}`);
+    } catch (error) {
+      const findings = phiFindingsOf(error);
+      if (!findings) throw error;
+      return renderThread(request, reply, caseId, { values, outcomePhiFindings: findings, outcomePhiRefused: true }, 422);
     }
   });
 

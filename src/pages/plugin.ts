@@ -10,6 +10,9 @@ import { loginPath } from './paths.js';
 import { renderPage } from './render.js';
 import { casePages } from './case-pages.js';
 import { moderationPages } from './moderation-pages.js';
+import { notificationPages } from './notification-pages.js';
+import { passwordResetPages } from './password-reset-pages.js';
+import { settingsPages } from './settings-pages.js';
 import { sessionPages } from './session-pages.js';
 import { verifyPages } from './verify-pages.js';
 
@@ -70,9 +73,13 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
 
   await app.register(async function pageRoutes(pages) {
     await pages.register(formbody, { bodyLimit: 128 * 1024 });
+    // Not encapsulated: its hook counts unread notifications for the bell on every page.
+    await pages.register(fp(notificationPages));
     await pages.register(sessionPages);
     await pages.register(verifyPages);
     await pages.register(casePages);
     await pages.register(moderationPages);
+    await pages.register(settingsPages);
+    await pages.register(passwordResetPages);
   });
 });

@@ -27,6 +27,7 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply) {
     viewer,
     canUseClinical: canUseClinical(viewer),
     canModerate: canModerate(viewer),
+    unreadNotifications: request.unreadNotifications ?? null,
     csrfToken: reply.generateCsrf(),
     asset: assetUrl,
     h: viewHelpers,

@@ -34,7 +34,12 @@ import {
 } from './service.js';
 
 export function casesDepsOf(app: FastifyInstance): CasesDeps {
-  return { db: app.deps.database.db, clock: app.deps.clock, postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE };
+  return {
+    db: app.deps.database.db,
+    clock: app.deps.clock,
+    postsPerMinute: app.deps.config.RATE_LIMIT_POSTS_PER_MINUTE,
+    notify: app.notifications.notifier,
+  };
 }
 
 const caseResponse = z.object({ case: caseSchema });

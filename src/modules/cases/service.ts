@@ -6,6 +6,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, RateLimi
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import { canModerate } from '../auth/policy.js';
 import type { Viewer } from '../auth/session-types.js';
+import type { CaseNotifier } from '../notifications/service.js';
 import { nextCaseSeq, recordCaseEvent, writeCaseEvent } from './events.js';
 import { renderMarkdown } from './markdown.js';
 import { checkPhi, type FieldFinding } from './phi-gate.js';
@@ -56,6 +57,8 @@ export interface CasesDeps {
   db: Database;
   clock: Clock;
   postsPerMinute: number;
+  /** Called inside each write's transaction: watchers, followers and authors are told on commit. */
+  notify: CaseNotifier;
 }
 
 
@@ -110,6 +113,7 @@ export async function createCase(deps: CasesDeps, viewer: Viewer, input: CreateC
       updatedAt: now,
     });
     await insertAcknowledgements(tx, storedFindings('case', row.id, phi.acknowledged), viewer.userId, now);
+    await deps.notify.caseCreated(tx, { id: row.id, authorId: row.authorId, specialty: row.specialty, urgency: row.urgency, createdAt: now });
     return withAuthor(row, viewer);
   });
 }
@@ -261,6 +265,7 @@ export async function setSolved(deps: CasesDeps, viewer: Viewer, caseId: string,
     if (status === kase.status) return kase;
     const row = await updateCase(tx, caseId, { status });
     await recordCaseEvent(tx, caseId, 'case.updated');
+    if (status === 'solved') await deps.notify.solved(tx, kase);
     return { ...kase, ...row! };
   });
 }
@@ -286,6 +291,7 @@ export async function setOutcome(deps: CasesDeps, viewer: Viewer, caseId: string
     const row = await updateCase(tx, caseId, { outcome: input.outcome, outcomeHtml, outcomeAt: now });
     await insertAcknowledgements(tx, storedFindings('case', caseId, phi.acknowledged), viewer.userId, now);
     await recordCaseEvent(tx, caseId, 'case.updated');
+    await deps.notify.outcomePosted(tx, kase);
     return { ...kase, ...row! };
   });
 }
@@ -322,6 +328,7 @@ export async function createReply(deps: CasesDeps, viewer: Viewer, caseId: strin
     const row = await insertReply(tx, { caseId, authorId: viewer.userId, seq, body: input.body, bodyHtml, createdAt: now, updatedAt: now });
     await writeCaseEvent(tx, { caseId, seq, type: 'reply.created', replyId: row.id });
     await insertAcknowledgements(tx, storedFindings('reply', row.id, phi.acknowledged), viewer.userId, now);
+    await deps.notify.replyCreated(tx, kase, { id: row.id, authorId: viewer.userId });
     return { ...withAuthor(row, viewer), voted: false };
   });
 }
@@ -369,6 +376,7 @@ export async function markHelpful(deps: CasesDeps, viewer: Viewer, replyId: stri
     if (want === reply.helpful) return reply;
     const row = await updateReply(tx, replyId, { helpful: want });
     await recordCaseEvent(tx, reply.caseId, 'reply.updated', replyId);
+    if (want) await deps.notify.helpfulMarked(tx, kase, reply);
     return { ...reply, ...row! };
   });
 }
