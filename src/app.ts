@@ -10,6 +10,7 @@ import { flagRoutes } from './modules/flags/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
 import { notificationsPlugin, type NotificationOptions } from './modules/notifications/plugin.js';
+import { metricsPlugin } from './modules/metrics/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { passwordResetRoutes } from './modules/auth/password-reset-routes.js';
@@ -17,6 +18,7 @@ import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
 import { sessionPlugin } from './plugins/session.js';
 
@@ -79,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(metricsPlugin);
   await app.register(securityPlugin);
   await app.register(sessionPlugin);
   await app.register(healthRoutes);

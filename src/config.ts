@@ -33,6 +33,19 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Curbside <no-reply@curbside.invalid>'),
   /** How often each process looks for due mail and background jobs. */
   WORKER_POLL_MS: positiveInt(1000),
+  /** Connections each process keeps in its pool (PgBouncer or max_connections bound the sum). */
+  DATABASE_POOL_SIZE: positiveInt(10),
+  /** Server-side limit on any one statement; 0 means no limit. */
+  DATABASE_STATEMENT_TIMEOUT_MS: nonNegativeInt(30_000),
+  /** A direct (not pooled) connection for LISTEN: PgBouncer in transaction mode drops LISTEN. */
+  LISTEN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  /** Bearer token for GET /metrics; unset turns /metrics off (404). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const bootLog = { info: (msg: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), msg })) };
   const resolved = await resolveDatabase(config, bootLog);
-  const database = connectDatabase(resolved.url);
+  const database = connectDatabase(resolved.url, {
+    max: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const app = await (async () => {
     try {
       await runMigrations(database.db);
@@ -27,6 +30,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // A request or socket that never finishes must not keep the process alive forever.
+    setTimeout(() => {
+      app.log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting anyway');
+      void resolved.stop().finally(() => process.exit(1));
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     // Fastify stops accepting, lets in-flight requests finish, then runs onClose hooks.
     await app.close();
     await database.close();

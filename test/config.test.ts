@@ -36,6 +36,11 @@ t.test('a bad value names the variable in one line', async (t) => {
     ['PUBLIC_ORIGIN', 'not a url'],
     ['SESSION_SECRET', 'short'],
     ['RATE_LIMIT_LOGIN_FAILURES', '-1'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '-5'],
+    ['LISTEN_DATABASE_URL', 'http://db'],
+    ['SHUTDOWN_TIMEOUT_MS', 'soon'],
+    ['METRICS_TOKEN', 'short'],
   ] as const) {
     const error = captureError(() => loadConfig({ DATA_DIR: dataDir(), [name]: value }));
     t.ok(error instanceof ConfigError, `${name}=${value} is refused`);
@@ -64,4 +69,26 @@ t.test('development generates a secret once and keeps it in the data dir', async
   t.equal(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(), first);
   t.equal(loadConfig({ DATA_DIR: dir }).SESSION_SECRET, first, 'the same secret after a restart');
   t.not(loadConfig({ DATA_DIR: dataDir() }).SESSION_SECRET, first, 'another data dir, another secret');
+});
+
+t.test('operations settings: defaults and values', async (t) => {
+  const defaults = loadConfig({ DATA_DIR: dataDir() });
+  t.equal(defaults.DATABASE_POOL_SIZE, 10);
+  t.equal(defaults.DATABASE_STATEMENT_TIMEOUT_MS, 30_000);
+  t.equal(defaults.SHUTDOWN_TIMEOUT_MS, 10_000);
+  t.equal(defaults.LISTEN_DATABASE_URL, undefined);
+  t.equal(defaults.METRICS_TOKEN, undefined, 'no token, so /metrics is off');
+  const set = loadConfig({
+    DATA_DIR: dataDir(),
+    DATABASE_POOL_SIZE: '25',
+    DATABASE_STATEMENT_TIMEOUT_MS: '0',
+    LISTEN_DATABASE_URL: 'postgres://app@db-direct:5432/curbside',
+    SHUTDOWN_TIMEOUT_MS: '2500',
+    METRICS_TOKEN: 'a-long-enough-metrics-token',
+  });
+  t.equal(set.DATABASE_POOL_SIZE, 25);
+  t.equal(set.DATABASE_STATEMENT_TIMEOUT_MS, 0);
+  t.equal(set.LISTEN_DATABASE_URL, 'postgres://app@db-direct:5432/curbside');
+  t.equal(set.SHUTDOWN_TIMEOUT_MS, 2500);
+  t.equal(set.METRICS_TOKEN, 'a-long-enough-metrics-token');
 });

@@ -14,8 +14,20 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+export interface PoolOptions {
+  /** Connections in the pool (DATABASE_POOL_SIZE). */
+  max?: number;
+  /** Server-side statement_timeout for every connection; 0 or unset means none. */
+  statementTimeoutMs?: number;
+}
+
+export function connectDatabase(url: string, options: PoolOptions = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    // Sent as a startup parameter, so it holds on every connection without an extra round trip.
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema });

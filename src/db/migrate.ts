@@ -1,11 +1,35 @@
 import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 import type { Database } from './client.js';
 
 /** src/db and dist/db sit at the same depth, so this resolves from both. */
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** Applies every committed migration not yet applied; errors propagate to the caller. */
+/** Any constant both sides agree on; 'curbside' in ASCII, so it is recognisable in pg_locks. */
+export const MIGRATION_LOCK_KEY = 0x63757262;
+
+/**
+ * Applies every committed migration not yet applied; errors propagate to the caller.
+ *
+ * Processes starting together on one database would otherwise run the same migrations at once
+ * (the second fails on `CREATE TYPE`), so they queue on a session advisory lock: the first
+ * migrates, the others wait, then find nothing left to do. The migrations run on the connection
+ * holding the lock, opened without the pool's statement_timeout, since a migration may be slow.
+ */
 export async function runMigrations(db: Database): Promise<void> {
-  await migrate(db, { migrationsFolder });
+  const { connectionString } = (db as Database & { $client: pg.Pool }).$client.options;
+  const client = new pg.Client({ connectionString, application_name: 'curbside-migrate' });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
 }

@@ -58,13 +58,17 @@ async function admitUpgrade(this: FastifyInstance, request: FastifyRequest, repl
 
 export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Promise<void> {
   const { database, config, clock } = app.deps;
-  const bus = options.bus ?? new PgNotifyBus(database.url, database.pool, app.log);
+  const bus = options.bus ?? new PgNotifyBus(config.LISTEN_DATABASE_URL ?? database.url, database.pool, app.log);
   const hub = new LiveHub(options.source, options.payloads, bus, app.log, {
     ...defaultHubOptions,
     ...options.hub,
   });
   app.decorate('liveHub', hub);
   for (const [kind, load] of Object.entries(options.userEvents ?? {})) hub.onUserEvent(kind, load);
+  app.metrics.reportLive(() => ({
+    sockets: hub.connections.size,
+    subscriptions: [...hub.connections].reduce((n, c) => n + c.subscriptions.size, 0),
+  }));
   const tokens = new WeakMap<LiveConnection, string>();
 
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });

@@ -18,7 +18,7 @@ async function cookieFor(app: App, userId: string): Promise<string> {
   return `${SESSION_COOKIE}=${session.token}`;
 }
 
-async function twoProcesses(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string> = {}) {
+async function twoProcesses(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}) {
   const database = await createTestDatabase(t, { max: 20 });
   const clock = new TestClock(new Date('2026-03-02T09:00:00.000Z'));
   const shared = { ...sharedEnv(), ...env };

@@ -12,7 +12,7 @@ type App = Awaited<ReturnType<typeof createTestApp>>['app'];
 const SECRET = { title: 'Zebrafinch syncope puzzle', body: 'Quokka marker in the **echo** report.', question: 'Would the wombat regimen help?' };
 const SECRET_WORDS = ['Zebrafinch', 'syncope puzzle', 'Quokka', 'wombat'];
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function setup(t: { teardown(fn: () => unknown): void }) {
   const smtp = await TestSmtpServer.start();
   t.teardown(() => smtp.close());
   const database = await createTestDatabase(t, { max: 20 });
