@@ -24,15 +24,22 @@ export interface InsertedNotification {
   timeZone: string;
 }
 
+/** Who gets a notification: given ids, or everyone watching a case (read in the same statement). */
+export type Recipients = string[] | { watchersOf: string };
+
 /**
  * One row per recipient who may still read clinical content, in one statement; returns each
- * with the mail settings needed to decide how to tell them.
+ * with the mail settings needed to decide how to tell them. Rows that will not wait for a
+ * digest are marked mailed at once (their mail, if any, is queued by the caller).
  */
 export async function insertNotifications(
   tx: DbOrTx,
-  values: { userIds: string[]; type: NotificationKind; caseId: string | null; replyId: string | null; actorId: string | null; batch: string; now: Date },
+  values: { recipients: Recipients; type: NotificationKind; caseId: string | null; replyId: string | null; actorId: string | null; batch: string; now: Date },
 ): Promise<InsertedNotification[]> {
-  if (!values.userIds.length) return [];
+  const wanted = Array.isArray(values.recipients)
+    ? sql`u.id = any(${sql.param(values.recipients)}::uuid[])`
+    : sql`u.id in (select w.user_id from case_watches w where w.case_id = ${values.recipients.watchersOf})`;
+  const now = values.now.toISOString();
   const result = await tx.execute<{
     id: string;
     user_id: string;
@@ -44,16 +51,19 @@ export async function insertNotifications(
     time_zone: string | null;
   }>(sql`
     with recipients as (
-      select u.id, u.email from users u
-      where u.id = any(${sql.param(values.userIds)}::uuid[]) and ${CLINICIAN}
+      select u.id, u.email, s.email as mode, s.urgent, s.quiet_start, s.quiet_end, s.time_zone
+      from users u left join notification_settings s on s.user_id = u.id
+      where ${wanted} and u.id is distinct from ${values.actorId}::uuid and ${CLINICIAN}
     ), inserted as (
-      insert into notifications (user_id, type, case_id, reply_id, actor_id, batch, created_at)
-      select id, ${values.type}::notification_type, ${values.caseId}::uuid, ${values.replyId}::uuid, ${values.actorId}::uuid, ${values.batch}::uuid, ${values.now.toISOString()}::timestamptz from recipients
+      insert into notifications (user_id, type, case_id, reply_id, actor_id, batch, created_at, mailed_at)
+      select id, ${values.type}::notification_type, ${values.caseId}::uuid, ${values.replyId}::uuid, ${values.actorId}::uuid, ${values.batch}::uuid,
+        ${now}::timestamptz,
+        case when coalesce(mode, 'instant') = 'daily' and not (${values.type} = 'urgent_case' and coalesce(urgent, true)) then null else ${now}::timestamptz end
+      from recipients
       returning id, user_id
     )
-    select i.id, i.user_id, r.email, s.email as mode, s.urgent, s.quiet_start, s.quiet_end, s.time_zone
-    from inserted i join recipients r on r.id = i.user_id
-    left join notification_settings s on s.user_id = i.user_id`);
+    select i.id, i.user_id, r.email, r.mode, r.urgent, r.quiet_start, r.quiet_end, r.time_zone
+    from inserted i join recipients r on r.id = i.user_id`);
   return result.rows.map((row) => ({
     id: row.id,
     userId: row.user_id,

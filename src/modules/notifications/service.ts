@@ -17,6 +17,7 @@ import {
   specialtyFollowerIds,
   watcherIds,
   type InsertedNotification,
+  type Recipients,
 } from './repo.js';
 
 export interface NotifyDeps {
@@ -62,22 +63,20 @@ function needsMailNow(type: NotificationKind, r: InsertedNotification): 'now' | 
 export async function deliver(
   tx: DbOrTx,
   deps: Pick<NotifyDeps, 'mailer' | 'origin' | 'clock'>,
-  event: { type: NotificationKind; caseId: string | null; replyId: string | null; actorId: string | null; specialty: string | null; recipients: Iterable<string> },
+  event: { type: NotificationKind; caseId: string | null; replyId: string | null; actorId: string | null; specialty: string | null; recipients: Recipients },
 ): Promise<number> {
-  const recipients = [...new Set(event.recipients)].filter((id) => id !== event.actorId);
-  if (!recipients.length) return 0;
+  const recipients = Array.isArray(event.recipients) ? [...new Set(event.recipients)].filter((id) => id !== event.actorId) : event.recipients;
+  if (Array.isArray(recipients) && !recipients.length) return 0;
   const now = deps.clock.now();
   const batch = randomUUID();
-  const rows = await insertNotifications(tx, { userIds: recipients, type: event.type, caseId: event.caseId, replyId: event.replyId, actorId: event.actorId, batch, now });
+  const rows = await insertNotifications(tx, { recipients, type: event.type, caseId: event.caseId, replyId: event.replyId, actorId: event.actorId, batch, now });
   if (!rows.length) return 0;
   const link = event.caseId ? `${deps.origin}/cases/${event.caseId}${event.type === 'followup' ? '#outcome' : ''}` : `${deps.origin}/notifications`;
   const mails: Parameters<Mailer['enqueueMany']>[1] = [];
-  const settled: string[] = [];
   for (const row of rows) {
+    // The same rule the insert used to leave digest rows unmailed.
     const how = needsMailNow(event.type, row);
-    if (how === 'digest') continue;
-    settled.push(row.id);
-    if (how === 'never') continue;
+    if (how === 'digest' || how === 'never') continue;
     const notBefore = how === 'now' ? now : afterQuietHours(now, { start: row.quietStart, end: row.quietEnd, timeZone: row.timeZone });
     mails.push({
       to: row.email,
@@ -86,7 +85,6 @@ export async function deliver(
     });
   }
   await deps.mailer.enqueueMany(tx, mails);
-  await markMailed(tx, settled, now);
   await publishUserEvent(tx, { kind: 'notifications', id: batch, userId: rows.length === 1 ? rows[0]!.userId : undefined });
   return rows.length;
 }
@@ -116,15 +114,13 @@ export function createCaseNotifier(deps: NotifyDeps): CaseNotifier {
     },
     async replyCreated(tx, kase, reply) {
       await addWatch(tx, reply.authorId, kase.id, deps.clock.now());
-      const watchers = await watcherIds(tx, kase.id);
-      await send(tx, { type: 'reply', caseId: kase.id, replyId: reply.id, actorId: reply.authorId, specialty: kase.specialty, recipients: watchers });
+      await send(tx, { type: 'reply', caseId: kase.id, replyId: reply.id, actorId: reply.authorId, specialty: kase.specialty, recipients: { watchersOf: kase.id } });
     },
     async helpfulMarked(tx, kase, reply) {
       await send(tx, { type: 'helpful', caseId: kase.id, replyId: reply.id, actorId: kase.authorId, specialty: kase.specialty, recipients: [reply.authorId] });
     },
     async solved(tx, kase) {
-      const watchers = await watcherIds(tx, kase.id);
-      await send(tx, { type: 'solved', caseId: kase.id, replyId: null, actorId: kase.authorId, specialty: kase.specialty, recipients: watchers });
+      await send(tx, { type: 'solved', caseId: kase.id, replyId: null, actorId: kase.authorId, specialty: kase.specialty, recipients: { watchersOf: kase.id } });
     },
     async outcomePosted(tx, kase) {
       const people = [...(await replierIds(tx, kase.id)), ...(await watcherIds(tx, kase.id))];

@@ -100,7 +100,7 @@ t.test('the author is notified of each reply; repliers watch; unwatching stops i
   const outcome = await writer.app.inject({ method: 'POST', url: `/api/cases/${kase.id}/outcome`, headers: { cookie: author.cookie }, payload: { outcome: 'Settled on the lower dose; stable at review.' } });
   t.equal(outcome.statusCode, 200);
   const firstTypes = (await writer.app.inject({ url: '/api/notifications', headers: { cookie: first.cookie } })).json().items.map((n: { type: string }) => n.type);
-  t.same(firstTypes, ['outcome', 'helpful', 'reply'], 'a replier hears of the outcome even after unwatching, and of the helpful mark');
+  t.same([...firstTypes].sort(), ['helpful', 'outcome', 'reply'], 'a replier hears of the outcome even after unwatching, and of the helpful mark');
   const secondTypes = (await writer.app.inject({ url: '/api/notifications', headers: { cookie: second.cookie } })).json().items.map((n: { type: string }) => n.type);
   t.ok(secondTypes.includes('outcome'));
   const authorTypes = (await writer.app.inject({ url: '/api/notifications', headers: { cookie: author.cookie } })).json().items.map((n: { type: string }) => n.type);
