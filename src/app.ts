@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import { caseCreatedLoader, createLiveAdapters } from './modules/cases/live-payloads.js';
+import { systemClock, type Clock } from './clock.js';
 import { notificationBatchLoader } from './modules/notifications/live.js';
 import { caseRoutes } from './modules/cases/routes.js';
-import { flagRoutes } from './modules/flags/routes.js';
+import { moderationRoutes } from './modules/moderation/routes.js';
+import { replyRoutes } from './modules/replies/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { caseCreatedLoader, createLiveAdapters } from './modules/live/adapters.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
-import { notificationsPlugin, type NotificationOptions } from './modules/notifications/plugin.js';
+import { createNotifications, notificationsPlugin, type NotificationOptions } from './modules/notifications/plugin.js';
 import { metricsPlugin } from './modules/metrics/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -20,13 +22,9 @@ import { pagesPlugin } from './pages/plugin.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
+import { compiledSerializerCompiler } from './plugins/serializer.js';
 import { sessionPlugin } from './plugins/session.js';
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +45,8 @@ export interface ResolvedDeps extends AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: ResolvedDeps;
+    /** Every service, built once (src/services.ts). */
+    services: Services;
   }
 }
 
@@ -74,8 +74,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializerCompiler({ verify: deps.config.NODE_ENV === 'test' }));
   app.decorate('deps', resolved);
+  const notifications = createNotifications({ db: deps.database.db, clock: resolved.clock, config: deps.config, log: app.log, transport: deps.notifications?.transport });
+  const services = createServices({ db: deps.database.db, clock: resolved.clock, config: deps.config, notify: notifications.notifier });
+  app.decorate('services', services);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -89,12 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(phiRoutes);
   await app.register(liveRoutes, {
     ...deps.live,
-    ...createLiveAdapters(deps.database.db),
-    userEvents: { notifications: notificationBatchLoader(deps.database.db), 'case.created': caseCreatedLoader(deps.database.db) },
+    ...createLiveAdapters(services),
+    userEvents: { notifications: notificationBatchLoader(deps.database.db), 'case.created': caseCreatedLoader(services) },
   });
-  await app.register(notificationsPlugin, deps.notifications ?? {});
+  await app.register(notificationsPlugin, { parts: notifications, worker: deps.notifications?.worker });
   await app.register(caseRoutes);
-  await app.register(flagRoutes);
+  await app.register(replyRoutes);
+  await app.register(moderationRoutes);
   await app.register(authRoutes);
   await app.register(passwordResetRoutes);
   await app.register(verificationRoutes);

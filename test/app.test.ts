@@ -1,7 +1,7 @@
 import t from 'tap';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { RuleError } from '../src/errors.js';
+import { ValidationError } from '../src/errors.js';
 import { createTestApp } from './helpers/app.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -30,7 +30,7 @@ t.test('errors carry the SPEC shape with the request id', async (t) => {
     throw new Error('secret internal detail');
   });
   api.get('/test/rule', async () => {
-    throw new RuleError('npi_checksum', 'NPI check digit is wrong');
+    throw new ValidationError('invalid_npi', 'NPI check digit is wrong', 'npi');
   });
 
   await t.test('unknown route: 404', async (t) => {
@@ -64,7 +64,8 @@ t.test('errors carry the SPEC shape with the request id', async (t) => {
     t.match(tooOld.json().error.message, /age/);
     const rule = await app.inject({ method: 'GET', url: '/test/rule' });
     t.equal(rule.statusCode, 422);
-    t.equal(rule.json().error.code, 'npi_checksum');
+    t.equal(rule.json().error.code, 'invalid_npi');
+    t.equal(rule.json().error.details.field, 'npi', 'the field is named for forms');
   });
 
   await t.test('an unexpected error: 500 without a stack or the message', async (t) => {

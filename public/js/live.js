@@ -1,8 +1,11 @@
-// Live thread: subscribes to this case over /ws, appends new replies, updates edited ones and
-// the case, shows how many colleagues are reading, and reconnects with exponential backoff,
+// Live thread: subscribes to this case over /ws from the seq the page was rendered at, draws
+// new and changed replies and the case header with the server's own rendering (a fragment per
+// event), shows how many colleagues are reading, and reconnects with exponential backoff,
 // asking for every event after the last seq seen so nothing is missed or shown twice.
 
-const article = document.getElementById('case');
+import { localiseTimes, watchCounters } from './page.js';
+
+let article = document.getElementById('case');
 const list = document.getElementById('replies');
 const status = document.getElementById('live-status');
 const announcer = document.getElementById('live-announcer');
@@ -25,104 +28,68 @@ function plural(n, one, many) {
   return n === 1 ? `1 ${one}` : `${n} ${many}`;
 }
 
-function formatDate(iso) {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function updateCount() {
+  count.textContent = `(${list.querySelectorAll(':scope > li').length})`;
 }
 
-function fillReply(item, reply) {
-  const meta = document.createElement('p');
-  meta.className = 'meta';
-  const author = document.createElement('strong');
-  author.className = 'reply-author';
-  author.textContent = reply.author?.handle ?? '';
-  meta.append(author);
-  if (reply.author?.specialty) {
-    const specialty = document.createElement('span');
-    specialty.textContent = reply.author.specialty.replaceAll('-', ' ');
-    meta.append(specialty);
-  }
-  const time = document.createElement('time');
-  time.dateTime = reply.createdAt;
-  time.textContent = formatDate(reply.createdAt);
-  const timeWrap = document.createElement('span');
-  timeWrap.append(time);
-  meta.append(timeWrap);
-
-  const body = document.createElement('div');
-  body.className = 'prose reply-body';
-  if (typeof reply.bodyHtml === 'string') {
-    // Rendered and sanitised by the server's markdown renderer, as on the page itself.
-    body.innerHTML = reply.bodyHtml;
-  } else {
-    body.classList.add('plain');
-    body.textContent = reply.body ?? '';
-  }
-
-  const foot = document.createElement('p');
-  foot.className = 'meta';
-  const votes = document.createElement('span');
-  votes.className = 'reply-votes';
-  votes.textContent = plural(reply.votes ?? 0, 'upvote', 'upvotes');
-  const helpful = document.createElement('span');
-  helpful.className = 'reply-helpful';
-  helpful.textContent = reply.helpful ? 'Marked helpful by the author' : '';
-  foot.append(votes, helpful);
-
-  item.className = `reply${reply.helpful ? ' helpful' : ''}`;
-  item.replaceChildren(meta, body, foot);
-}
-
-function addReply(reply) {
-  if (document.getElementById(`reply-${reply.id}`)) return;
-  const item = document.createElement('li');
-  item.id = `reply-${reply.id}`;
-  item.dataset.seq = String(reply.seq);
-  fillReply(item, reply);
-  item.classList.add('fresh');
-  list.append(item);
-  document.getElementById('no-replies')?.remove();
-  count.textContent = `(${list.children.length})`;
-  announce(`New reply from ${reply.author?.handle ?? 'a colleague'}`);
-}
-
-function updateReply(reply) {
-  const item = document.getElementById(`reply-${reply.id}`);
-  if (!item) return addReply(reply);
-  const votes = item.querySelector('.reply-votes');
-  const helpful = item.querySelector('.reply-helpful');
-  // Keep the server-rendered body when the update carries no rendered HTML of its own.
-  if (typeof reply.bodyHtml === 'string') {
-    fillReply(item, reply);
-    return;
-  }
-  if (votes) votes.textContent = plural(reply.votes ?? 0, 'upvote', 'upvotes');
-  if (helpful) helpful.textContent = reply.helpful ? 'Marked helpful by the author' : '';
-  item.classList.toggle('helpful', Boolean(reply.helpful));
+/**
+ * The server renders a reply or the case header with the same partial as the page itself, for
+ * this reader (their vote, their controls); an event only says what to fetch.
+ */
+async function fragment(path) {
+  const response = await fetch(path, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`fragment ${response.status}`);
+  const template = document.createElement('template');
+  template.innerHTML = (await response.text()).trim();
+  return template.content.firstElementChild;
 }
 
 function removeReply(replyId) {
   document.getElementById(`reply-${replyId}`)?.remove();
-  count.textContent = `(${list.children.length})`;
+  updateCount();
 }
 
-function updateCase(kase) {
-  if (!kase) return;
-  const title = document.getElementById('case-title');
-  if (title && kase.title) {
-    title.textContent = kase.title;
-    document.title = `${kase.title} · Curbside`;
+/** Keeps what the reader is typing in an open form of the part being replaced. */
+function replaceKeepingInput(current, fresh) {
+  const typing = [...current.querySelectorAll('details[open] textarea, details[open] input[type="text"]')].filter((f) => f.value !== f.defaultValue);
+  if (typing.length > 0) return false;
+  current.replaceWith(fresh);
+  return true;
+}
+
+async function showReply(caseId, replyId, created) {
+  const fresh = await fragment(`/cases/${caseId}/replies/${replyId}`);
+  const current = document.getElementById(`reply-${replyId}`);
+  if (!fresh) return removeReply(replyId);
+  if (current) {
+    replaceKeepingInput(current, fresh);
+  } else {
+    fresh.classList.add('fresh');
+    list.append(fresh);
+    document.getElementById('no-replies')?.remove();
+    if (created) announce(`New reply from ${fresh.querySelector('.reply-author')?.textContent ?? 'a colleague'}`);
   }
-  const statusBadge = document.getElementById('case-status');
-  if (statusBadge) {
-    statusBadge.replaceChildren();
-    if (kase.status === 'solved') {
-      const badge = document.createElement('span');
-      badge.className = 'badge solved';
-      badge.textContent = 'Solved';
-      statusBadge.append(badge);
-    }
-  }
-  announce(kase.status === 'solved' ? 'The case was marked solved' : 'The case was updated');
+  localiseTimes(fresh);
+  watchCounters(fresh);
+  updateCount();
+}
+
+async function showCase(caseId) {
+  const current = document.getElementById('case');
+  const fresh = await fragment(`/cases/${caseId}/head`);
+  if (!fresh) return caseGone();
+  const before = current.dataset.status;
+  fresh.dataset.lastSeq = current.dataset.lastSeq;
+  if (!replaceKeepingInput(current, fresh)) return;
+  localiseTimes(fresh);
+  watchCounters(fresh);
+  if (before !== fresh.dataset.status) announce(fresh.dataset.status === 'solved' ? 'The case was marked solved' : 'The case was reopened');
+}
+
+function caseGone() {
+  setStatus('offline', 'This case is no longer available: it was removed or hidden.');
+  announce('This case is no longer available');
 }
 
 function start() {
@@ -132,6 +99,11 @@ function start() {
   let attempt = 0;
   let viewers = 0;
   let stopped = false;
+  // Fragments are fetched one after another, so the page changes in the events' order.
+  let chain = Promise.resolve();
+  const queue = (task) => {
+    chain = chain.then(task).catch(() => setStatus('offline', 'Some updates could not be shown; reload the page to see everything.'));
+  };
 
   function connect() {
     const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
@@ -157,6 +129,7 @@ function start() {
       if (typeof message.seq === 'number' && message.type !== 'subscribed') {
         if (message.seq <= lastSeq) return;
         lastSeq = message.seq;
+        article = document.getElementById('case') ?? article;
         article.dataset.lastSeq = String(lastSeq);
       }
       switch (message.type) {
@@ -166,14 +139,19 @@ function start() {
           setStatus('live', viewers > 1 ? `Live · ${plural(viewers, 'physician', 'physicians')} viewing, you included` : 'Live: new replies appear here.');
           break;
         case 'reply.created':
-          if (message.reply) addReply(message.reply);
+        case 'reply.updated': {
+          const replyId = message.reply?.id ?? message.replyId;
+          if (replyId) queue(() => showReply(caseId, replyId, message.type === 'reply.created'));
           break;
-        case 'reply.updated':
-          if (message.reply) updateReply(message.reply);
-          else if (message.replyId) removeReply(message.replyId);
+        }
+        case 'reply.removed':
+          if (message.replyId) queue(() => removeReply(message.replyId));
           break;
         case 'case.updated':
-          updateCase(message.case);
+          queue(() => showCase(caseId));
+          break;
+        case 'case.removed':
+          queue(() => caseGone());
           break;
         case 'presence':
           viewers = message.viewers ?? 0;

@@ -1,29 +1,12 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
 import { migrateCommand } from './commands/migrate.js';
 import { npiImportCommand } from './commands/npi-import.js';
 import { userCreateCommand } from './commands/user-create.js';
 import { phiScanCommand } from './commands/phi-scan.js';
+import { UsageError, type Command, type CommandContext } from './command.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-export interface CommandContext {
-  args: string[];
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-export interface Command {
-  /** Words that select the command, e.g. ['npi', 'import']. */
-  words: string[];
-  usage: string;
-  summary: string;
-  run(context: CommandContext): Promise<void>;
-}
+export { UsageError };
 
 export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand];
 
@@ -81,12 +64,3 @@ export async function runCli(argv: string[], io: CliIo = { stdin: process.stdin,
     return 1;
   }
 }
-
-export function parseOptions<T extends NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
-

@@ -1,33 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
-import { presentCase, presentReply } from '../modules/cases/presenters.js';
-import { createCaseBody, listCasesQuery, outcomeBody, replyBody } from '../modules/cases/schemas.js';
-import { createCase, createReply, getThread, listCases, setOutcome, type CasesDeps } from '../modules/cases/service.js';
-import { watching } from '../modules/notifications/inbox.js';
-import { createFlag } from '../modules/flags/service.js';
-import { casesDepsOf } from '../modules/cases/routes.js';
+import { presentCase } from '../modules/cases/presenters.js';
+import { createCaseBody, listCasesQuery } from '../modules/cases/schemas.js';
+import { phiFindingsOf } from './phi-findings.js';
+import { setFlash } from './flash.js';
 import { requireClinician, viewerOf } from '../plugins/session.js';
 import { acknowledgementsOf, fieldErrors, formOf, textField, type FormBody } from './forms.js';
 import { filterOptions, sexOptions, specialtyOptions } from './labels.js';
 import { renderPage, seeOther } from './render.js';
 
 const clinicalPage = { config: { page: true }, preHandler: requireClinician };
-
-interface PhiFinding {
-  field: string;
-  start: number;
-  end: number;
-  type: string;
-  text: string;
-  acknowledged?: boolean;
-}
-
-/** The findings of a 422 phi_detected refusal, or null for any other error. */
-function phiFindingsOf(error: unknown): PhiFinding[] | null {
-  if (!(error instanceof AppError) || error.code !== 'phi_detected') return null;
-  const details = error.details as { findings?: PhiFinding[] } | undefined;
-  return details?.findings ?? [];
-}
 
 /** Age in whole years or "90+"; anything else is left as text for the schema to refuse. */
 function parseAge(raw: string): number | string {
@@ -53,30 +34,42 @@ function caseFormValues(form: FormBody) {
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** On the first page, today's urgent cases come before today's routine ones; older cases keep their order. */
+export function urgentFirstToday<T extends { urgency: string; createdAt: string }>(items: T[], now: Date): T[] {
+  const today = (item: T) => now.getTime() - new Date(item.createdAt).getTime() < DAY_MS;
+  const rank = (item: T) => (today(item) ? (item.urgency === 'urgent' ? 0 : 1) : 2);
+  return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index).map(({ item }) => item);
+}
+
 export async function casePages(app: FastifyInstance): Promise<void> {
-  const deps: CasesDeps = casesDepsOf(app);
+  const { cases, replies: replyService } = app.services;
   const csrf = { preValidation: app.csrfProtection };
+  const secure = app.deps.config.PUBLIC_ORIGIN.startsWith('https:');
 
   app.get('/cases', clinicalPage, async (request, reply) => {
     const viewer = viewerOf(request);
     const parsed = listCasesQuery.safeParse(request.query);
     const query = parsed.success ? parsed.data : listCasesQuery.parse({});
-    const result = await listCases(deps, viewer, query);
+    const result = await cases.list({ viewer, query });
     const filters = { specialty: query.specialty ?? '', filter: query.filter || 'newest', q: query.q ?? '' };
-    let nextUrl: string | null = null;
-    if (result.nextCursor) {
-      const params = new URLSearchParams({ ...filters, cursor: result.nextCursor });
-      nextUrl = `/cases?${params.toString()}`;
-    }
-    const filtered = Boolean(filters.specialty || filters.q || filters.filter !== 'newest');
+    const pageUrl = (key: 'cursor' | 'before', cursor: string | null) =>
+      cursor ? `/cases?${new URLSearchParams({ ...filters, [key]: cursor }).toString()}` : null;
+    const filtered = Boolean(filters.specialty || filters.filter !== 'newest');
+    const now = app.deps.clock.now();
+    const items = result.items.map((row) => ({ ...presentCase(row, viewer), snippet: row.snippet }));
     return renderPage(request, reply, 'cases', {
       title: filters.q ? `Search: ${filters.q}` : 'Cases',
       nav: 'cases',
-      cases: result.items.map((row) => presentCase(row, viewer)),
+      cases: query.cursor || query.before || filters.q ? items : urgentFirstToday(items, now),
+      now,
       values: filters,
       filtered,
+      searching: Boolean(filters.q),
       invalidFilters: !parsed.success,
-      nextUrl,
+      nextUrl: pageUrl('cursor', result.nextCursor),
+      prevUrl: pageUrl('before', result.prevCursor),
       specialtyOptions,
       filterOptions,
     });
@@ -92,7 +85,20 @@ export async function casePages(app: FastifyInstance): Promise<void> {
     );
   }
 
-  app.get('/cases/new', clinicalPage, async (request, reply) => renderNewCase(request, reply, {}));
+  app.get('/cases/new', clinicalPage, async (request, reply) => {
+    // "Edit and post again": the author's own hidden case, copied into a new form.
+    const from = (request.query as { from?: unknown }).from;
+    if (typeof from === 'string' && from) {
+      const viewer = viewerOf(request);
+      const source = await replyService.thread({ viewer, caseId: from }).catch(() => null);
+      if (source && source.case.authorId === viewer.userId && source.case.hiddenAt) {
+        const c = presentCase(source.case, viewer);
+        const values = { title: c.title, age: c.age === null ? '' : String(c.age), sex: c.sex, specialty: c.specialty, urgency: c.urgency, body: c.body, question: c.question };
+        return renderNewCase(request, reply, { values, repostOf: { reason: source.case.hiddenReason } });
+      }
+    }
+    return renderNewCase(request, reply, {});
+  });
 
   app.post('/cases', { ...clinicalPage, ...csrf }, async (request, reply) => {
     const viewer = viewerOf(request);
@@ -105,93 +111,13 @@ export async function casePages(app: FastifyInstance): Promise<void> {
       return renderNewCase(request, reply, { values, errors }, 422);
     }
     try {
-      const created = await createCase(deps, viewer, parsed.data);
+      const created = await cases.create({ viewer, input: parsed.data });
+      setFlash(reply, app.deps.config.SESSION_SECRET, { tone: 'ok', text: 'Your case was posted. Colleagues in the specialty can answer now.', posted: 'case-new' }, secure);
       return seeOther(reply, `/cases/${created.id}`);
     } catch (error) {
       const findings = phiFindingsOf(error);
       if (!findings) throw error;
       return renderNewCase(request, reply, { values, phiFindings: findings, phiRefused: true }, 422);
     }
-  });
-
-  async function renderThread(request: FastifyRequest, reply: FastifyReply, caseId: string, data: Record<string, unknown> = {}, status = 200) {
-    const viewer = viewerOf(request);
-    const thread = await getThread(deps, viewer, caseId);
-    const kase = presentCase(thread.case, viewer, thread.acknowledgements);
-    const replies = thread.replies.map((r) => presentReply(r, viewer, thread.acknowledgements));
-    const lastSeq = replies.reduce((max, r) => Math.max(max, r.seq), 0);
-    return renderPage(
-      request,
-      reply,
-      'case',
-      {
-        title: kase.title,
-        nav: 'cases',
-        scripts: ['js/live.js', 'js/phi.js'],
-        case: kase,
-        replies,
-        lastSeq,
-        watching: await watching(deps, viewer, thread.case.id),
-        isAuthor: thread.case.authorId === viewer.userId,
-        values: {},
-        flagged: (request.query as { flagged?: string }).flagged === '1',
-        ...data,
-      },
-      status,
-    );
-  }
-
-  app.get('/cases/:id', clinicalPage, async (request, reply) => {
-    return renderThread(request, reply, (request.params as { id: string }).id);
-  });
-
-  app.post('/cases/:id/replies', { ...clinicalPage, ...csrf }, async (request, reply) => {
-    const viewer = viewerOf(request);
-    const caseId = (request.params as { id: string }).id;
-    const form = formOf(request);
-    const values = { body: textField(form, 'body').trim() };
-    const parsed = replyBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
-    if (!parsed.success) return renderThread(request, reply, caseId, { values, errors: fieldErrors(parsed.error) }, 422);
-    try {
-      const created = await createReply(deps, viewer, caseId, parsed.data);
-      return seeOther(reply, `/cases/${caseId}#reply-${created.id}`);
-    } catch (error) {
-      const findings = phiFindingsOf(error);
-      if (!findings) throw error;
-      return renderThread(request, reply, caseId, { values, phiFindings: findings, phiRefused: true }, 422);
-    }
-  });
-
-  app.post('/cases/:id/outcome', { ...clinicalPage, ...csrf }, async (request, reply) => {
-    const viewer = viewerOf(request);
-    const caseId = (request.params as { id: string }).id;
-    const form = formOf(request);
-    const values = { outcome: textField(form, 'outcome').trim() };
-    const parsed = outcomeBody.safeParse({ ...values, acknowledge: acknowledgementsOf(form) });
-    if (!parsed.success) return renderThread(request, reply, caseId, { values, errors: fieldErrors(parsed.error) }, 422);
-    try {
-      await setOutcome(deps, viewer, caseId, parsed.data);
-      return seeOther(reply, `/cases/${caseId}`);
-    } catch (error) {
-      const findings = phiFindingsOf(error);
-      if (!findings) throw error;
-      return renderThread(request, reply, caseId, { values, outcomePhiFindings: findings, outcomePhiRefused: true }, 422);
-    }
-  });
-
-  app.post('/cases/:id/flags', { ...clinicalPage, ...csrf }, async (request, reply) => {
-    const viewer = viewerOf(request);
-    const caseId = (request.params as { id: string }).id;
-    const form = formOf(request);
-    const targetType = textField(form, 'targetType') === 'reply' ? 'reply' : 'case';
-    const targetId = targetType === 'case' ? caseId : textField(form, 'targetId');
-    const reason = textField(form, 'reason').trim().slice(0, 1000);
-    if (!reason) return renderThread(request, reply, caseId, { flagError: 'Say briefly why this should be reviewed.' }, 422);
-    try {
-      await createFlag({ db: deps.db, clock: deps.clock }, viewer, { targetType, targetId, reason });
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'already_flagged') throw error;
-    }
-    return seeOther(reply, `/cases/${caseId}?flagged=1`);
   });
 }

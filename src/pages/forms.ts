@@ -48,3 +48,8 @@ export function acknowledgementsOf(form: FormBody): Array<{ field: string; start
     return match ? [{ field: match[1]!, start: Number(match[2]), end: Number(match[3]) }] : [];
   });
 }
+
+/** A service's message as a sentence for a form: capital first letter, full stop. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1) + '.';
+}

@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
-import { decideFlag, listFlagQueue, type FlagsDeps } from '../modules/flags/service.js';
-import { decideVerification, verificationQueue, type VerificationDeps } from '../modules/verification/service.js';
 import { requireModerator, viewerOf } from '../plugins/session.js';
-import { formOf, textField } from './forms.js';
+import { formOf, sentence, textField } from './forms.js';
 import { specialtyOptions } from './labels.js';
 import { renderPage, seeOther } from './render.js';
 
@@ -12,16 +10,15 @@ const QUEUE_SIZE = 100;
 
 /** The moderators' page: verification requests with their evidence, and flagged content. */
 export async function moderationPages(app: FastifyInstance): Promise<void> {
-  const verificationDeps: VerificationDeps = { db: app.deps.database.db, now: () => app.deps.clock.now() };
-  const flagsDeps: FlagsDeps = { db: app.deps.database.db, clock: app.deps.clock };
+  const { verification, moderation } = app.services;
   const guarded = { config: { page: true }, preHandler: requireModerator };
   const posting = { ...guarded, preValidation: app.csrfProtection };
 
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {
     const moderator = viewerOf(request);
     const [verifications, flags] = await Promise.all([
-      verificationQueue(verificationDeps, 'pending', QUEUE_SIZE),
-      listFlagQueue(flagsDeps, moderator, 'open'),
+      verification.queue({ status: 'pending', limit: QUEUE_SIZE }),
+      moderation.queue({ moderator, status: 'open' }),
     ]);
     const done = (request.query as { done?: string }).done;
     return renderPage(
@@ -42,18 +39,16 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
     const specialty = textField(form, 'specialty');
     const reason = textField(form, 'reason').trim();
     try {
-      await decideVerification(
-        verificationDeps,
-        viewerOf(request).userId,
-        id,
-        { decision, ...(specialty ? { specialty: specialty as never } : {}), ...(reason ? { reason } : {}) },
-        auditContextOf(request),
-      );
+      await verification.decide({
+        moderatorId: viewerOf(request).userId,
+        requestId: id,
+        input: { decision, ...(specialty ? { specialty: specialty as never } : {}), ...(reason ? { reason } : {}) },
+        audit: auditContextOf(request),
+      });
       return seeOther(reply, `/moderation?done=${decision === 'approve' ? 'approved' : 'rejected'}`);
     } catch (error) {
-      if (!(error instanceof AppError) || error.statusCode !== 422) throw error;
-      const message = error.message.charAt(0).toUpperCase() + error.message.slice(1) + '.';
-      return renderQueue(request, reply, { formErrors: { [`v-${id}`]: message } }, 422);
+      if (!(error instanceof ValidationError)) throw error;
+      return renderQueue(request, reply, { formErrors: { [`v-${id}`]: sentence(error.message) } }, 422);
     }
   });
 
@@ -63,7 +58,7 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
     const action = textField(form, 'action') === 'hide' ? 'hide' : 'dismiss';
     const reason = textField(form, 'reason').trim();
     if (!reason) return renderQueue(request, reply, { formErrors: { [`f-${id}`]: 'Give a reason; the author sees it when content is hidden.' } }, 422);
-    await decideFlag(flagsDeps, viewerOf(request), auditContextOf(request), id, { action, reason });
+    await moderation.decide({ moderator: viewerOf(request), audit: auditContextOf(request), flagId: id, input: { action, reason } });
     return seeOther(reply, `/moderation?done=${action === 'hide' ? 'hidden' : 'dismissed'}`);
   });
 }

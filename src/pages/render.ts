@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assetVersion } from './assets.js';
+import { takeFlash } from './flash.js';
 import { viewHelpers } from './labels.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
 
@@ -12,7 +13,21 @@ export interface PageData {
   [key: string]: unknown;
 }
 
+/** The brand colour: the browser's theme colour and the manifest's. */
+export const THEME_COLOR = '#0b5cad';
+
 let version: string | undefined;
+
+/** What waits for a moderator, shown in the header of every page they open. */
+export interface ModeratorCounts {
+  verifications: number;
+  flags: number;
+}
+const moderatorCounts = new WeakMap<FastifyRequest, ModeratorCounts>();
+
+export function setModeratorCounts(request: FastifyRequest, counts: ModeratorCounts): void {
+  moderatorCounts.set(request, counts);
+}
 
 /** /static/… with the assets' content hash, so the file may be cached for a year. */
 export function assetUrl(file: string): string {
@@ -23,11 +38,16 @@ export function assetUrl(file: string): string {
 /** Locals every page and the layout use. */
 export function pageLocals(request: FastifyRequest, reply: FastifyReply) {
   const viewer = request.viewer;
+  const flash = takeFlash(request, reply, request.server.deps.config.SESSION_SECRET);
   return {
+    flash,
+    posted: flash?.posted ?? null,
     viewer,
     canUseClinical: canUseClinical(viewer),
     canModerate: canModerate(viewer),
     unreadNotifications: request.unreadNotifications ?? null,
+    moderatorCounts: moderatorCounts.get(request) ?? null,
+    themeColor: THEME_COLOR,
     csrfToken: reply.generateCsrf(),
     asset: assetUrl,
     h: viewHelpers,

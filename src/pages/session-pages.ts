@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { ConflictError, InvalidCredentialsError, RateLimitedError, ValidationError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
+import { assertPasswordAllowed } from '../modules/auth/passwords.js';
 import { loginBody, registerBody } from '../modules/auth/schemas.js';
-import { login, logout, register, type AuthDeps, type ClientMeta } from '../modules/auth/service.js';
+import { clientMeta } from '../modules/auth/routes.js';
 import type { Viewer } from '../modules/auth/session-types.js';
 import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
-import { fieldErrors, formOf, textField } from './forms.js';
+import { fieldErrors, formOf, sentence, textField } from './forms.js';
 import { safeNext } from './paths.js';
+import { parseHeldPost, resumeFields } from './resume.js';
 import { renderPage, seeOther } from './render.js';
 
 const page = { page: true };
@@ -19,24 +21,9 @@ export function homeFor(viewer: Viewer | null): string {
   return '/verify';
 }
 
-function clientMeta(request: FastifyRequest): ClientMeta {
-  const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
-}
-
-/** Field for each rule the identity service names, so its message shows next to that input. */
-const REGISTER_FIELDS: Record<string, string> = {
-  password_too_short: 'password',
-  password_too_long: 'password',
-  password_too_common: 'password',
-  email_taken: 'email',
-};
-
 /** Landing page with the login form, registration and logout. */
 export async function sessionPages(app: FastifyInstance): Promise<void> {
-  const { database, config, clock } = app.deps;
-  const authDeps: AuthDeps = { db: database.db, secret: config.SESSION_SECRET, now: () => clock.now() };
-  const limits = { maxFailures: config.RATE_LIMIT_LOGIN_FAILURES, slowdownStepMs: config.LOGIN_SLOWDOWN_MS };
+  const { auth } = app.services;
   const csrf = { preValidation: app.csrfProtection };
 
   app.get('/', { config: page }, async (request, reply) => {
@@ -51,18 +38,25 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const next = safeNext(textField(form, 'next'));
     const values = { email: textField(form, 'email').trim() };
     const parsed = loginBody.safeParse({ email: values.email, password: textField(form, 'password') });
+    const heldRaw = textField(form, 'held');
+    const held = parseHeldPost(heldRaw);
     const retry = (message: string, status: number) =>
-      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, errors: { _form: message } }, status);
+      renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, expired: Boolean(held), held: held ? JSON.stringify(held) : '', errors: { _form: message } }, status);
     if (!parsed.success || !parsed.data.email || !parsed.data.password) return retry('Enter your email and password.', 422);
     try {
-      const { user, session } = await login(authDeps, parsed.data, clientMeta(request), limits);
+      const { user, session } = await auth.login({ input: parsed.data, meta: clientMeta(request) });
       setSessionCookie(app, reply, session);
       const viewer = { role: user.role, verification: user.verification } as Viewer;
+      if (held && canUseClinical(viewer)) {
+        // Back to the form that was refused, filled in; the user checks it and posts it.
+        request.viewer = { ...viewer, userId: user.id, handle: user.handle } as Viewer;
+        return renderPage(request, reply, 'resume', { title: 'Post again', held, fields: resumeFields(held) });
+      }
       return seeOther(reply, canUseClinical(viewer) ? next : homeFor(viewer));
     } catch (error) {
-      if (error instanceof AppError && error.statusCode === 401) return retry('The email or password is not correct.', 401);
-      if (error instanceof AppError && error.statusCode === 429) {
-        reply.header('retry-after', String((error as AppError & { retryAfterSeconds?: number }).retryAfterSeconds ?? 60));
+      if (error instanceof InvalidCredentialsError) return retry('The email or password is not correct.', 401);
+      if (error instanceof RateLimitedError) {
+        reply.header('retry-after', String(error.retryAfter));
         return retry('Too many failed attempts. Wait a few minutes and try again.', 429);
       }
       throw error;
@@ -79,22 +73,33 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
     const values = { email: textField(form, 'email').trim() };
     const retry = (errors: Record<string, string>) =>
       renderPage(request, reply, 'register', { title: 'Register', nav: 'register', values, errors }, 422);
-    const parsed = registerBody.safeParse({ email: values.email, password: textField(form, 'password') });
-    if (!parsed.success) return retry(fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' }));
+    const password = textField(form, 'password');
+    const parsed = registerBody.safeParse({ email: values.email, password });
+    // Every problem at once: the shape of both fields, then the password rules.
+    const errors = parsed.success ? {} : fieldErrors(parsed.error, { email: 'Enter an email address, like name@example.org.' });
+    if (!errors.password) {
+      try {
+        assertPasswordAllowed(password);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        errors.password = sentence(error.message);
+      }
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) return retry(errors);
     try {
-      const { session } = await register(authDeps, parsed.data, clientMeta(request), auditContextOf(request));
+      const { session } = await auth.register({ input: parsed.data, meta: clientMeta(request), audit: auditContextOf(request) });
       setSessionCookie(app, reply, session);
       return seeOther(reply, '/verify');
     } catch (error) {
-      const field = error instanceof AppError ? REGISTER_FIELDS[error.code] : undefined;
-      if (!field) throw error;
-      const message = (error as Error).message;
-      return retry({ [field]: message.charAt(0).toUpperCase() + message.slice(1) + '.' });
+      if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error;
+      const field = error.details?.field;
+      if (typeof field !== 'string') throw error;
+      return retry({ [field]: sentence(error.message) });
     }
   });
 
   app.post('/logout', { config: page, ...csrf }, async (request, reply) => {
-    if (request.viewer) await logout(authDeps, request.viewer.sessionId);
+    if (request.viewer) await auth.logout({ sessionId: request.viewer.sessionId });
     clearSessionCookie(app, reply);
     return seeOther(reply, '/');
   });

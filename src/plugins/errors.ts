@@ -27,6 +27,8 @@ export type ErrorRenderer = (
   code: string,
   message: string,
   details?: unknown,
+  /** The error that was thrown, for renderers that branch on its class. */
+  error?: unknown,
 ) => FastifyReply;
 
 /** The SPEC's JSON error body: `{"error":{"code","message","requestId","details"?}}`. */
@@ -88,7 +90,7 @@ export function describeError(error: FastifyError | Error): {
       status: allRules ? 422 : 400,
       code: 'validation_failed',
       message: `${where}${first.message}`,
-      details: { issues },
+      details: first.path ? { field: first.path.split('.')[0], issues } : { issues },
     };
   }
   const fastifyCode = (error as FastifyError).code;
@@ -110,8 +112,8 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
   const renderers: ErrorRenderers = { html: null };
   app.decorate('errorRenderers', renderers);
 
-  function answer(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
-    if (renderers.html && wantsHtml(request)) return renderers.html(request, reply, status, code, message, details);
+  function answer(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, details?: unknown, error?: unknown) {
+    if (renderers.html && wantsHtml(request)) return renderers.html(request, reply, status, code, message, details, error);
     return sendError(request, reply, status, code, message, details);
   }
 
@@ -122,8 +124,8 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
     } else {
       request.log.info({ code: described.code, status: described.status }, 'request refused');
     }
-    if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
-    return answer(request, reply, described.status, described.code, described.message, described.details);
+    if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfter));
+    return answer(request, reply, described.status, described.code, described.message, described.details, error);
   });
 
   app.setNotFoundHandler(function notFound(request, reply) {

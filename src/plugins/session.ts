@@ -1,26 +1,35 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, NotVerifiedError, UnauthenticatedError } from '../errors.js';
 import { canModerate, canUseClinical } from '../modules/auth/policy.js';
 import { SESSION_COOKIE, type Viewer } from '../modules/auth/session-types.js';
 import { authenticateToken, type StartedSession } from '../modules/auth/sessions.js';
+import { ViewerCache } from '../modules/auth/viewer-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     viewer: Viewer | null;
+  }
+  interface FastifyInstance {
+    /** Sessions checked in the last minute, dropped on revocation (see ViewerCache). */
+    viewerCache: ViewerCache;
   }
 }
 
 /** Reads the session cookie on every request and sets `request.viewer` (null when signed out). */
 export const sessionPlugin = fp(async function sessionPlugin(app: FastifyInstance) {
   await app.register(cookie);
+  const { database, config, clock } = app.deps;
+  const cache = new ViewerCache(database.url, app.log);
+  await cache.start();
+  app.decorate('viewerCache', cache);
+  app.addHook('onClose', async () => cache.stop());
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const { database, config, clock } = app.deps;
-    request.viewer = await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now());
+    request.viewer = await authenticateToken(database.db, config.SESSION_SECRET, token, clock.now(), cache);
   });
 });
 
@@ -51,7 +60,7 @@ export async function requireViewer(request: FastifyRequest): Promise<void> {
 export async function requireClinician(request: FastifyRequest): Promise<void> {
   if (!request.viewer) throw new UnauthenticatedError();
   if (!canUseClinical(request.viewer)) {
-    throw new ForbiddenError('only verified physicians may do this; your account is awaiting verification', 'not_verified');
+    throw new NotVerifiedError();
   }
 }
 

@@ -45,6 +45,11 @@ if (chromiumMissing) {
     t.equal(await page.title(), 'Verification · Curbside');
     await assertNoHorizontalScroll(t, page, 'verify');
 
+    t.equal(await page.getByRole('textbox', { name: /^NPI/ }).count(), 0, 'US or abroad is chosen first');
+    await page.getByLabel('In the United States (I have an NPI)').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/verify?kind=npi');
+    t.equal(await page.getByRole('textbox', { name: /^Country/ }).count(), 0, 'only the US form');
     await page.getByLabel('Legal first name').fill('Ada');
     await page.getByLabel('Legal last name').fill('Lovelace');
     await page.getByRole('textbox', { name: /^NPI/ }).fill('1234567893');
@@ -136,7 +141,8 @@ if (chromiumMissing) {
     t.pass('presence: the reader sees a second colleague on the thread');
     await writer.getByRole('textbox', { name: 'Reply' }).fill('Reduce to **2.5 mg** bd: two of age, weight and creatinine.');
     await writer.getByRole('button', { name: 'Post reply' }).click();
-    await writer.waitForURL(new RegExp(`/cases/${caseId}#reply-`));
+    await writer.locator('#flash', { hasText: 'Your reply was posted' }).waitFor({ timeout: 5000 });
+    t.equal(new URL(writer.url()).pathname, `/cases/${caseId}`, 'posted in place: the thread URL stays');
 
     await reader.locator('#replies > li').nth(1).waitFor({ timeout: 5000 });
     t.match(await reader.locator('#replies > li').nth(1).innerText(), /Reduce to/);

@@ -15,12 +15,24 @@ t.test('verify: signed out goes to login; the form validates the NPI; the status
   t.equal(signedOut.headers.location, '/?next=%2Fverify');
 
   const applicant = await signedInUser(app, { role: 'applicant' });
-  const page = await visit(app, '/verify', applicant.cookie);
-  t.equal(page.res.statusCode, 200);
+  const choice = await visit(app, '/verify', applicant.cookie);
+  t.equal(choice.res.statusCode, 200);
+  t.match(choice.html, /Where are you licensed\?/, 'the applicant chooses US or abroad first');
+  t.notMatch(choice.html, /id="f-npi"/, 'no form until the choice is made');
+  t.notMatch(choice.html, /\(optional\)/);
+  const page = await visit(app, '/verify?kind=npi', choice.cookie);
   t.match(page.html, /<label for="f-npi">NPI/);
+  t.notMatch(page.html, /id="f-country"/, 'only the US form');
+  const everything = await submit(app, '/verify', { _csrf: page.token!, kind: 'npi', npi: '12', state: 'ZZ', firstName: '', lastName: 'Lovelace' }, page.cookie);
+  t.equal(everything.statusCode, 422);
+  t.match(everything.body, /id="f-npi-error"/, 'every error at once: the NPI');
+  t.match(everything.body, /id="f-state-error"/, 'the state');
+  t.match(everything.body, /id="f-firstName-error"/, 'the first name');
+  t.match(everything.body, /3 things to correct/);
+  t.match(everything.body, /value="Lovelace"/, 'values kept');
   const bad = await submit(app, '/verify', { _csrf: page.token!, kind: 'npi', npi: '1234567890', state: 'NY', firstName: 'Ada', lastName: 'Lovelace' }, page.cookie);
   t.equal(bad.statusCode, 422);
-  t.match(bad.body, /id="f-npi-error">This NPI fails its check digit/);
+  t.match(bad.body, /id="f-npi-error">This is not a valid NPI/);
   t.match(bad.body, /value="Lovelace"/);
   const noToken = await submit(app, '/verify', { kind: 'npi', npi: NPI, state: 'NY', firstName: 'Ada', lastName: 'Lovelace' }, page.cookie);
   t.equal(noToken.statusCode, 403);
@@ -75,7 +87,13 @@ t.test('flags: a physician reports a case; the moderator hides it from the queue
   t.equal(empty.statusCode, 422);
   const flagged = await submit(app, `/cases/${caseId}/flags`, { _csrf: thread.token!, targetType: 'case', reason: 'Contains a patient name' }, thread.cookie);
   t.equal(flagged.statusCode, 303);
-  t.equal(flagged.headers.location, `/cases/${caseId}?flagged=1`);
+  t.equal(flagged.headers.location, `/cases/${caseId}#case`);
+  const thanked = await visit(app, `/cases/${caseId}`, flagged.nextCookie);
+  t.match(thanked.html, /Thank you. A moderator will review the case/);
+  const again = await submit(app, `/cases/${caseId}/flags`, { _csrf: thread.token!, targetType: 'case', reason: 'Still there' }, thanked.cookie);
+  const twice = await visit(app, `/cases/${caseId}`, again.nextCookie);
+  t.match(twice.html, /You have already reported this case/, 'reporting twice says so');
+  t.notMatch(twice.html, /Thank you/);
 
   const queue = await visit(app, '/moderation', moderator.cookie);
   t.match(queue.html, /Contains a patient name/);

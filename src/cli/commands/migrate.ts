@@ -1,6 +1,5 @@
 import { runMigrations } from '../../db/migrate.js';
-import { withDatabase } from '../database.js';
-import type { Command } from '../index.js';
+import { withDatabase, type Command } from '../command.js';
 
 export const migrateCommand: Command = {
   words: ['migrate'],

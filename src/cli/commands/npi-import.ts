@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { systemAuditContext } from '../../modules/audit/service.js';
 import { importNppesFile, type ImportProgress } from '../../modules/registry/import.js';
-import { recheckRegistry } from '../../modules/verification/service.js';
-import { withDatabase } from '../database.js';
-import { parseOptions, UsageError, type Command } from '../index.js';
+import { parseOptions, UsageError, type Command, withDatabase } from '../command.js';
 
 function progressPrinter(stderr: NodeJS.WritableStream): ((p: ImportProgress) => void) | undefined {
   if (!(stderr as { isTTY?: boolean }).isTTY) return undefined;
@@ -29,11 +27,11 @@ export const npiImportCommand: Command = {
     const file = positionals[0]!;
     if (!existsSync(file)) throw new Error(`no such file: ${file}`);
     const started = Date.now();
-    await withDatabase(stderr, async (database) => {
+    await withDatabase(stderr, async (database, services) => {
       const onProgress = progressPrinter(stderr);
       const counts = await importNppesFile(database.pool, file, { onProgress });
       if (onProgress) stderr.write('\n');
-      const recheck = await recheckRegistry({ db: database.db, now: () => new Date() }, systemAuditContext);
+      const recheck = await services.verification.recheckRegistry({ audit: systemAuditContext });
       const seconds = (Date.now() - started) / 1000;
       const lines = [
         ['rows read', counts.rowsRead],

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { scanJsonl } from '../../modules/phi/jsonl.js';
-import { parseOptions, UsageError, type Command } from '../index.js';
+import { parseOptions, UsageError, type Command } from '../command.js';
 
 export const phiScanCommand: Command = {
   words: ['phi', 'scan'],

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import { isSpecialty, SPECIALTIES } from '../../domain/specialties.js';
 import { AppError } from '../../errors.js';
 import { systemAuditContext } from '../../modules/audit/service.js';
-import { createVerifiedAccount } from '../../modules/auth/service.js';
-import { withDatabase } from '../database.js';
-import { parseOptions, UsageError, type Command } from '../index.js';
+import { parseOptions, UsageError, type Command, withDatabase } from '../command.js';
 
 const ROLES = ['physician', 'moderator', 'admin'] as const;
 type StaffRole = (typeof ROLES)[number];
@@ -41,13 +39,12 @@ export const userCreateCommand: Command = {
     const password = await firstLine(stdin);
     if (!password) throw new UsageError('give the password as the first line of stdin');
 
-    await withDatabase(stderr, async (database) => {
+    await withDatabase(stderr, async (_database, services) => {
       try {
-        const user = await createVerifiedAccount(
-          { db: database.db, now: () => new Date() },
-          { email, password, role: values.role as StaffRole, specialty },
-          systemAuditContext,
-        );
+        const user = await services.auth.createVerifiedAccount({
+          input: { email, password, role: values.role as StaffRole, specialty },
+          audit: systemAuditContext,
+        });
         stdout.write(`${JSON.stringify({ id: user.id, handle: user.handle, email: user.email, role: user.role, specialty: user.specialty })}\n`);
       } catch (error) {
         // Rule failures (weak password, email taken) are the operator's to fix: one clear line.

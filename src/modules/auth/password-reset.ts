@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gte, isNull, sql } from 'drizzle-orm';
-import type { Clock } from '../../app.js';
+import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx } from '../../db/client.js';
 import { passwordResetTokens } from '../../db/schema/index.js';
-import { RuleError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import type { Mailer } from '../mail/service.js';
 import { findUserByEmail, updateUser } from '../users/service.js';
@@ -75,7 +75,7 @@ export async function confirmPasswordReset(deps: ResetDeps, input: { token: stri
       .where(eq(passwordResetTokens.tokenHash, hashToken(input.token)))
       .for('update');
     if (!row || row.usedAt || row.expiresAt <= now) {
-      throw new RuleError('invalid_reset_token', 'this reset link is not valid any more; ask for a new one');
+      throw new ValidationError('invalid_reset_token', 'this reset link is not valid any more; ask for a new one', 'token');
     }
     await tx
       .update(passwordResetTokens)

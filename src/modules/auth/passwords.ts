@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
-import { RuleError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first recommended setting:
@@ -54,15 +54,15 @@ export function isCommonPassword(password: string): boolean {
 }
 
 /** Throws a 422 naming the broken rule; used by registration, password change and the CLI. */
-export function assertPasswordAllowed(password: string): void {
+export function assertPasswordAllowed(password: string, field = 'password'): void {
   if ([...password].length < MIN_PASSWORD_LENGTH) {
-    throw new RuleError('password_too_short', `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+    throw new ValidationError('password_too_short', `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`, field);
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new RuleError('password_too_long', `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
+    throw new ValidationError('password_too_long', `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`, field);
   }
   if (isCommonPassword(password)) {
-    throw new RuleError('password_too_common', 'this password is one of the most commonly used passwords; choose another');
+    throw new ValidationError('password_too_common', 'this password is one of the most commonly used passwords; choose another', field);
   }
 }
 

@@ -1,26 +1,18 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditContextOf } from '../audit/service.js';
 import { clearSessionCookie, requireViewer, setSessionCookie, viewerOf } from '../../plugins/session.js';
 import { changePasswordBody, loginBody, presentSelf, registerBody, userResponse } from './schemas.js';
-import { changePassword, currentUser, login, logout, register, type AuthDeps, type ClientMeta, type LoginLimits } from './service.js';
+import type { ClientMeta } from './service.js';
 
-function authDeps(app: FastifyInstance): AuthDeps {
-  const { database, config, clock } = app.deps;
-  return { db: database.db, secret: config.SESSION_SECRET, now: () => clock.now() };
-}
-
-function clientMeta(request: FastifyRequest): ClientMeta {
+export function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
   return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
 }
 
-function loginLimits(app: FastifyInstance): LoginLimits {
-  return { maxFailures: app.deps.config.RATE_LIMIT_LOGIN_FAILURES, slowdownStepMs: app.deps.config.LOGIN_SLOWDOWN_MS };
-}
-
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { auth } = app.services;
   // A coarse per-IP flood guard for the unauthenticated routes only (in memory, per process).
   // The rule that matters, failed logins per account and IP, is counted in the database.
   await app.register(rateLimit, { global: false });
@@ -30,7 +22,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/register',
     { config: coarseLimit, schema: { body: registerBody, response: { 201: userResponse } } },
     async (request, reply) => {
-      const { user, session } = await register(authDeps(app), request.body, clientMeta(request), auditContextOf(request));
+      const { user, session } = await auth.register({ input: request.body, meta: clientMeta(request), audit: auditContextOf(request) });
       setSessionCookie(app, reply, session);
       return reply.code(201).send({ user: presentSelf(user) });
     },
@@ -40,7 +32,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/login',
     { config: coarseLimit, schema: { body: loginBody, response: { 200: userResponse } } },
     async (request, reply) => {
-      const { user, session } = await login(authDeps(app), request.body, clientMeta(request), loginLimits(app));
+      const { user, session } = await auth.login({ input: request.body, meta: clientMeta(request) });
       setSessionCookie(app, reply, session);
       return { user: presentSelf(user) };
     },
@@ -52,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyless.removeContentTypeParser('application/json');
     bodyless.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
     bodyless.post('/api/auth/logout', { preHandler: requireViewer }, async (request, reply) => {
-      await logout(authDeps(app), viewerOf(request).sessionId);
+      await auth.logout({ sessionId: viewerOf(request).sessionId });
       clearSessionCookie(app, reply);
       return reply.code(204).send();
     });
@@ -62,21 +54,19 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/password',
     { preHandler: requireViewer, config: coarseLimit, schema: { body: changePasswordBody, response: { 200: userResponse } } },
     async (request, reply) => {
-      const { user, session } = await changePassword(
-        authDeps(app),
-        viewerOf(request).userId,
-        request.body,
-        clientMeta(request),
-        loginLimits(app),
-        auditContextOf(request),
-      );
+      const { user, session } = await auth.changePassword({
+        userId: viewerOf(request).userId,
+        input: request.body,
+        meta: clientMeta(request),
+        audit: auditContextOf(request),
+      });
       setSessionCookie(app, reply, session);
       return { user: presentSelf(user) };
     },
   );
 
   app.get('/api/me', { preHandler: requireViewer, schema: { response: { 200: userResponse } } }, async (request) => {
-    const user = await currentUser(authDeps(app), viewerOf(request).userId);
+    const user = await auth.currentUser({ userId: viewerOf(request).userId });
     return { user: presentSelf(user) };
   });
 };

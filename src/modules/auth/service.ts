@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
-import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
+import { ForbiddenError, InvalidCredentialsError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import { createUser, findUserByEmail, findUserById, updateUser, type UserRow } from '../users/service.js';
 import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
@@ -10,7 +11,8 @@ import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure,
 export interface AuthDeps {
   db: Database;
   secret: string;
-  now: () => Date;
+  clock: Clock;
+  limits: LoginLimits;
 }
 
 export interface ClientMeta {
@@ -26,11 +28,9 @@ export interface LoginLimits {
 /** The same words for an unknown email and a wrong password, so the answer reveals nothing. */
 const BAD_CREDENTIALS = 'the email or password is not correct';
 
-export async function register(
+async function register(
   deps: AuthDeps,
-  input: { email: string; password: string },
-  meta: ClientMeta,
-  audit: AuditContext,
+  { input, meta, audit }: { input: { email: string; password: string }; meta: ClientMeta; audit: AuditContext },
 ): Promise<{ user: UserRow; session: StartedSession }> {
   assertPasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
@@ -39,7 +39,7 @@ export async function register(
     // hide anything without an email round trip (we could not hand out a session for the
     // existing account), so the conventional answer is kept and the route is rate-limited.
     const user = await createUser(tx, { email: input.email, passwordHash });
-    const session = await startSession(tx, deps.secret, user.id, deps.now(), meta);
+    const session = await startSession(tx, deps.secret, user.id, deps.clock.now(), meta);
     await recordAudit(tx, { ...audit, actorId: user.id }, { action: 'auth.registered', targetType: 'user', targetId: user.id });
     return { user, session };
   });
@@ -49,14 +49,13 @@ export async function register(
  * Checks the throttle first (a refused attempt neither checks nor counts the password), then
  * the password, always through argon2 so unknown and known emails take alike time.
  */
-export async function login(
+async function login(
   deps: AuthDeps,
-  input: { email: string; password: string },
-  meta: ClientMeta,
-  limits: LoginLimits,
+  { input, meta }: { input: { email: string; password: string }; meta: ClientMeta },
 ): Promise<{ user: UserRow; session: StartedSession }> {
+  const { limits } = deps;
   const key = { emailKey: emailKeyOf(input.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures);
   if (verdict.refused) {
     throw new RateLimitedError('too many failed logins; try again later', verdict.retryAfterSeconds);
   }
@@ -66,18 +65,18 @@ export async function login(
   const user = await findUserByEmail(deps.db, input.email.trim());
   const ok = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !ok) {
-    await recordLoginFailure(deps.db, key, deps.now());
-    throw new UnauthenticatedError(BAD_CREDENTIALS, 'invalid_credentials');
+    await recordLoginFailure(deps.db, key, deps.clock.now());
+    throw new InvalidCredentialsError(BAD_CREDENTIALS);
   }
   const session = await deps.db.transaction(async (tx) => {
-    await clearLoginFailures(tx, key, deps.now());
-    return startSession(tx, deps.secret, user.id, deps.now(), meta);
+    await clearLoginFailures(tx, key, deps.clock.now());
+    return startSession(tx, deps.secret, user.id, deps.clock.now(), meta);
   });
   return { user, session };
 }
 
-export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
-  await endSession(deps.db, sessionId, deps.now(), 'logout');
+async function logout(deps: AuthDeps, { sessionId }: { sessionId: string }): Promise<void> {
+  await endSession(deps.db, sessionId, deps.clock.now(), 'logout');
 }
 
 /**
@@ -85,27 +84,24 @@ export async function logout(deps: AuthDeps, sessionId: string): Promise<void> {
  * the caller: a thief holding an old cookie loses it at once. A wrong current password counts
  * as a failed login for the account, so a stolen cookie cannot be used to guess it freely.
  */
-export async function changePassword(
+async function changePassword(
   deps: AuthDeps,
-  userId: string,
-  input: { currentPassword: string; newPassword: string },
-  meta: ClientMeta,
-  limits: LoginLimits,
-  audit: AuditContext,
+  { userId, input, meta, audit }: { userId: string; input: { currentPassword: string; newPassword: string }; meta: ClientMeta; audit: AuditContext },
 ): Promise<{ user: UserRow; session: StartedSession }> {
+  const { limits } = deps;
   const user = await findUserById(deps.db, userId);
   if (!user) throw new UnauthenticatedError();
   const key = { emailKey: emailKeyOf(user.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures);
   if (verdict.refused) throw new RateLimitedError('too many wrong passwords; try again later', verdict.retryAfterSeconds);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await recordLoginFailure(deps.db, key, deps.now());
+    await recordLoginFailure(deps.db, key, deps.clock.now());
     throw new ForbiddenError('the current password is not correct', 'wrong_password');
   }
-  assertPasswordAllowed(input.newPassword);
+  assertPasswordAllowed(input.newPassword, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
-    const now = deps.now();
+    const now = deps.clock.now();
     const updated = await updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
     const revoked = await endAllSessions(tx, user.id, now, 'password_changed');
     const session = await startSession(tx, deps.secret, user.id, now, meta);
@@ -119,7 +115,7 @@ export async function changePassword(
   });
 }
 
-export async function currentUser(deps: Pick<AuthDeps, 'db'>, userId: string): Promise<UserRow> {
+async function currentUser(deps: Pick<AuthDeps, 'db'>, { userId }: { userId: string }): Promise<UserRow> {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new UnauthenticatedError();
   return user;
@@ -129,10 +125,9 @@ export async function currentUser(deps: Pick<AuthDeps, 'db'>, userId: string): P
  * An account made by an operator (`curbside user create`): verified at once in the given role,
  * under the same password rules as registration, audited as made by the system.
  */
-export async function createVerifiedAccount(
-  deps: Pick<AuthDeps, 'db' | 'now'>,
-  input: { email: string; password: string; role: 'physician' | 'moderator' | 'admin'; specialty: string | null },
-  audit: AuditContext,
+async function createVerifiedAccount(
+  deps: Pick<AuthDeps, 'db'>,
+  { input, audit }: { input: { email: string; password: string; role: 'physician' | 'moderator' | 'admin'; specialty: string | null }; audit: AuditContext },
 ): Promise<UserRow> {
   assertPasswordAllowed(input.password);
   const passwordHash = await hashPassword(input.password);
@@ -147,3 +142,17 @@ export async function createVerifiedAccount(
     return user;
   });
 }
+
+/** Registration, login, logout, password change and operator-made accounts, bound to their dependencies. */
+export function createAuthService(deps: AuthDeps) {
+  return {
+    register: (options: Parameters<typeof register>[1]) => register(deps, options),
+    login: (options: Parameters<typeof login>[1]) => login(deps, options),
+    logout: (options: Parameters<typeof logout>[1]) => logout(deps, options),
+    changePassword: (options: Parameters<typeof changePassword>[1]) => changePassword(deps, options),
+    currentUser: (options: Parameters<typeof currentUser>[1]) => currentUser(deps, options),
+    createVerifiedAccount: (options: Parameters<typeof createVerifiedAccount>[1]) => createVerifiedAccount(deps, options),
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,4 +1,4 @@
-import { RuleError } from '../../errors.js';
+import { PhiDetectedError } from '../../errors.js';
 import { evaluateGate, type Acknowledgement, type FieldFinding } from '../phi/gate.js';
 
 export type { Acknowledgement, FieldFinding };
@@ -7,7 +7,7 @@ export interface PhiCheck {
   /** Findings the author acknowledged; stored beside the content for moderators. */
   acknowledged: FieldFinding[];
   /** Set when the write must be refused; thrown by the caller once it has checked 404/403 first. */
-  refusal?: RuleError;
+  refusal?: PhiDetectedError;
 }
 
 /**
@@ -19,13 +19,10 @@ export interface PhiCheck {
 export function checkPhi(fields: Record<string, string | undefined | null>, acknowledge: Acknowledgement[] = []): PhiCheck {
   const decision = evaluateGate(fields, acknowledge);
   if (decision.outcome !== 'refused') return { acknowledged: decision.findings };
-  const details: Record<string, unknown> = {
-    findings: decision.findings.map(({ field, start, end, type, text }) => ({ field, start, end, type, text })),
-  };
-  if (decision.unmatchedAcknowledgements.length > 0) details.unmatchedAcknowledgements = decision.unmatchedAcknowledgements;
+  const findings = decision.findings.map(({ field, start, end, type, text }) => ({ field, start, end, type, text }));
   const message =
     decision.unacknowledged.length > 0
       ? 'the text may contain protected health information; edit it, or acknowledge each finding that is not PHI'
       : 'an acknowledgement names no finding in this text; scan again and acknowledge exactly the findings';
-  return { acknowledged: [], refusal: new RuleError('phi_detected', message, details) };
+  return { acknowledged: [], refusal: new PhiDetectedError(message, findings, decision.unmatchedAcknowledgements) };
 }

@@ -13,14 +13,7 @@ export interface CaseFacts {
   deletedAt: Date | null;
 }
 
-export interface ReplyFacts {
-  authorId: string;
-  hiddenAt: Date | null;
-  deletedAt: Date | null;
-  createdAt: Date;
-}
-
-const isAuthor = (viewer: Viewer | null, content: { authorId: string }) => viewer?.userId === content.authorId;
+export const isAuthor = (viewer: Viewer | null, content: { authorId: string }) => viewer?.userId === content.authorId;
 
 /** Moderators see hidden content (marked as hidden); the author sees it with the reason. */
 export function canSeeHidden(viewer: Viewer | null, content: { authorId: string }): boolean {
@@ -32,12 +25,6 @@ export function canReadCase(viewer: Viewer | null, kase: CaseFacts): boolean {
   return !kase.hiddenAt || canSeeHidden(viewer, kase);
 }
 
-/** A reply is shown only inside a case the viewer may read. */
-export function canReadReply(viewer: Viewer | null, kase: CaseFacts, reply: Omit<ReplyFacts, 'createdAt'>): boolean {
-  if (!canReadCase(viewer, kase) || reply.deletedAt) return false;
-  return !reply.hiddenAt || canSeeHidden(viewer, reply);
-}
-
 /** Hidden cases take no new replies until a moderator restores them. */
 export function canReplyToCase(viewer: Viewer | null, kase: CaseFacts): boolean {
   return canReadCase(viewer, kase) && !kase.hiddenAt;
@@ -47,9 +34,17 @@ export function isWithinEditWindow(createdAt: Date, now: Date): boolean {
   return now.getTime() - createdAt.getTime() <= EDIT_WINDOW_MS;
 }
 
-/** Only the author edits, and only in the first 15 minutes: later readers saw what they answered. */
+/**
+ * Only the author edits, and only in the first 15 minutes: later readers saw what they
+ * answered. The reason an edit is refused, or null when it is allowed (services throw it).
+ */
+export function editRefusal(viewer: Viewer | null, content: { authorId: string; createdAt: Date }, now: Date): 'not_author' | 'edit_window_closed' | null {
+  if (!isAuthor(viewer, content)) return 'not_author';
+  return isWithinEditWindow(content.createdAt, now) ? null : 'edit_window_closed';
+}
+
 export function canEditContent(viewer: Viewer | null, content: { authorId: string; createdAt: Date }, now: Date): boolean {
-  return isAuthor(viewer, content) && isWithinEditWindow(content.createdAt, now);
+  return editRefusal(viewer, content, now) === null;
 }
 
 export function canDeleteContent(viewer: Viewer | null, content: { authorId: string }): boolean {
@@ -59,14 +54,4 @@ export function canDeleteContent(viewer: Viewer | null, content: { authorId: str
 /** Solved, outcome and helpful marks belong to the case author. */
 export function canManageCase(viewer: Viewer | null, kase: { authorId: string }): boolean {
   return isAuthor(viewer, kase);
-}
-
-/** The case author marks colleagues' replies helpful, not their own. */
-export function canMarkHelpful(viewer: Viewer | null, kase: { authorId: string }, reply: { authorId: string }): boolean {
-  return isAuthor(viewer, kase) && !isAuthor(viewer, reply);
-}
-
-/** Any physician but the reply's author may upvote it. */
-export function canVote(viewer: Viewer | null, reply: { authorId: string }): boolean {
-  return canUseClinical(viewer) && !isAuthor(viewer, reply);
 }

@@ -2,24 +2,24 @@ import { canModerate } from '../auth/policy.js';
 import type { Viewer } from '../auth/session-types.js';
 import { renderMarkdown } from './markdown.js';
 import { canSeeHidden } from './policy.js';
-import type { CaseView, ReplyView, StoredAcknowledgement } from './repo.js';
-import type { PublicCase, PublicReply } from './schemas.js';
+import type { CaseView, StoredAcknowledgement } from './repo.js';
+import type { PublicCase } from './schemas.js';
 
 /**
  * The only places that decide what a case or reply looks like to a viewer. Authors appear as
  * pseudonym and specialty; nothing else about them is even read from the database.
  */
-const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+export const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** Edited means the content changed after posting; votes, marks and moderation do not count. */
-const editedAt = (row: { createdAt: Date; updatedAt: Date }) => (row.updatedAt.getTime() > row.createdAt.getTime() ? iso(row.updatedAt) : null);
+export const editedAt = (row: { createdAt: Date; updatedAt: Date }) => (row.updatedAt.getTime() > row.createdAt.getTime() ? iso(row.updatedAt) : null);
 
-function hiddenFields(viewer: Viewer | null, row: { authorId: string; hiddenAt: Date | null; hiddenReason: string | null }) {
+export function hiddenFields(viewer: Viewer | null, row: { authorId: string; hiddenAt: Date | null; hiddenReason: string | null }) {
   if (!row.hiddenAt) return { hidden: false };
   return canSeeHidden(viewer, row) ? { hidden: true, hiddenReason: row.hiddenReason } : { hidden: true };
 }
 
-function acknowledgementsFor(viewer: Viewer | null, targetId: string, acknowledgements?: StoredAcknowledgement[]) {
+export function acknowledgementsFor(viewer: Viewer | null, targetId: string, acknowledgements?: StoredAcknowledgement[]) {
   if (!acknowledgements || !canModerate(viewer)) return {};
   return {
     phiAcknowledgements: acknowledgements
@@ -48,25 +48,6 @@ export function presentCase(row: CaseView, viewer: Viewer | null, acknowledgemen
     createdAt: row.createdAt.toISOString(),
     editedAt: editedAt(row),
     replyCount: row.replyCount,
-    mine: viewer?.userId === row.authorId,
-    ...hiddenFields(viewer, row),
-    ...acknowledgementsFor(viewer, row.id, acknowledgements),
-  };
-}
-
-export function presentReply(row: ReplyView, viewer: Viewer | null, acknowledgements?: StoredAcknowledgement[]): PublicReply {
-  return {
-    id: row.id,
-    caseId: row.caseId,
-    seq: row.seq,
-    body: row.body,
-    bodyHtml: row.bodyHtml ?? renderMarkdown(row.body),
-    author: { handle: row.authorHandle, specialty: row.authorSpecialty },
-    createdAt: row.createdAt.toISOString(),
-    editedAt: editedAt(row),
-    votes: row.votes,
-    voted: row.voted,
-    helpful: row.helpful,
     mine: viewer?.userId === row.authorId,
     ...hiddenFields(viewer, row),
     ...acknowledgementsFor(viewer, row.id, acknowledgements),

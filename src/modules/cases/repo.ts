@@ -1,20 +1,17 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { cases, contentRevisions, phiAcknowledgements, replies, replyVotes, users } from '../../db/schema/index.js';
+import { cases, contentRevisions, phiAcknowledgements, replies, users } from '../../db/schema/index.js';
 
 const { search: _search, ...caseColumns } = getTableColumns(cases);
 
 export type CaseRecord = Omit<typeof cases.$inferSelect, 'search'>;
 export type NewCase = typeof cases.$inferInsert;
-export type ReplyRecord = typeof replies.$inferSelect;
-export type NewReply = typeof replies.$inferInsert;
 
 export interface AuthorFields {
   authorHandle: string;
   authorSpecialty: string | null;
 }
 export type CaseView = CaseRecord & AuthorFields;
-export type ReplyView = ReplyRecord & AuthorFields & { voted: boolean };
 export type ContentType = 'case' | 'reply';
 
 const authorFields = { authorHandle: users.handle, authorSpecialty: users.specialty };
@@ -52,8 +49,14 @@ export interface ListCasesOptions {
   filter: 'newest' | 'unanswered' | 'urgent' | 'solved';
   q?: string;
   after?: ListKey;
+  /** The page just above this key (the "newer" page), returned in the same order as any page. */
+  before?: ListKey;
   limit: number;
 }
+
+/** Marks around the words a search matched in a snippet; control characters never occur in stored text. */
+export const SNIPPET_START = '\u0002';
+export const SNIPPET_STOP = '\u0003';
 
 const cursorAt = sql<string>`to_char(${cases.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 const keyAt = (at: string) => sql`(${at}::timestamp at time zone 'UTC')`;
@@ -62,7 +65,7 @@ const keyAt = (at: string) => sql`(${at}::timestamp at time zone 'UTC')`;
  * One keyset page of cases, newest first, or by full-text rank then recency when `q` is given.
  * Never OFFSET: the page after `after` starts strictly below its key.
  */
-export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Promise<Array<CaseView & { key: ListKey }>> {
+export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Promise<Array<CaseView & { key: ListKey; snippet: string | null }>> {
   const conditions: SQL[] = [isNull(cases.deletedAt)];
   if (!options.seesAllHidden) conditions.push(or(isNull(cases.hiddenAt), eq(cases.authorId, options.viewerId))!);
   if (options.specialty) conditions.push(eq(cases.specialty, options.specialty));
@@ -73,80 +76,32 @@ export async function listCaseViews(db: DbOrTx, options: ListCasesOptions): Prom
   const query = options.q ? sql`websearch_to_tsquery('english', ${options.q})` : undefined;
   const rank = query ? sql<number>`ts_rank(${cases.search}, ${query})` : sql<number>`0::real`;
   if (query) conditions.push(sql`${cases.search} @@ ${query}`);
-  const after = options.after;
-  if (after && query) {
-    conditions.push(sql`(${rank}, ${cases.createdAt}, ${cases.id}) < (${after.rank ?? 0}::real, ${keyAt(after.at)}, ${after.id}::uuid)`);
-  } else if (after) {
-    conditions.push(sql`(${cases.createdAt}, ${cases.id}) < (${keyAt(after.at)}, ${after.id}::uuid)`);
+  const bound = options.before ?? options.after;
+  const cmp = options.before ? sql`>` : sql`<`;
+  if (bound && query) {
+    conditions.push(sql`(${rank}, ${cases.createdAt}, ${cases.id}) ${cmp} (${bound.rank ?? 0}::real, ${keyAt(bound.at)}, ${bound.id}::uuid)`);
+  } else if (bound) {
+    conditions.push(sql`(${cases.createdAt}, ${cases.id}) ${cmp} (${keyAt(bound.at)}, ${bound.id}::uuid)`);
   }
-  const order = query ? [desc(rank), desc(cases.createdAt), desc(cases.id)] : [desc(cases.createdAt), desc(cases.id)];
+  const dir = options.before ? asc : desc;
+  const order = query ? [dir(rank), dir(cases.createdAt), dir(cases.id)] : [dir(cases.createdAt), dir(cases.id)];
+  // The matched words in context, for search results; the page escapes it and marks the words.
+  const snippet = query
+    ? sql<string>`ts_headline('english', ${cases.title} || ' — ' || ${cases.body}, ${query}, ${`StartSel=${SNIPPET_START}, StopSel=${SNIPPET_STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`})`
+    : sql<string | null>`null`;
 
   const rows = await db
-    .select({ ...caseColumns, ...authorFields, keyAt: cursorAt, keyRank: rank })
+    .select({ ...caseColumns, ...authorFields, keyAt: cursorAt, keyRank: rank, snippet })
     .from(cases)
     .innerJoin(users, eq(users.id, cases.authorId))
     .where(and(...conditions))
     .orderBy(...order)
     .limit(options.limit);
-  return rows.map(({ keyAt: at, keyRank, ...row }) => ({
+  const listed = rows.map(({ keyAt: at, keyRank, ...row }) => ({
     ...row,
     key: query ? { rank: Number(keyRank), at, id: row.id } : { at, id: row.id },
   }));
-}
-
-export async function insertReply(db: DbOrTx, values: NewReply): Promise<ReplyRecord> {
-  const [row] = await db.insert(replies).values(values).returning();
-  return row!;
-}
-
-export async function updateReply(db: DbOrTx, id: string, values: Partial<NewReply>): Promise<ReplyRecord | undefined> {
-  const [row] = await db.update(replies).set(values).where(eq(replies.id, id)).returning();
-  return row;
-}
-
-const votedBy = (viewerId: string) =>
-  sql<boolean>`exists (select 1 from ${replyVotes} where ${replyVotes.replyId} = ${replies.id} and ${replyVotes.userId} = ${viewerId})`;
-
-/** A reply with its author and whether the viewer voted for it. */
-export async function findReplyView(db: DbOrTx, id: string, viewerId: string): Promise<ReplyView | undefined> {
-  const [row] = await db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(eq(replies.id, id));
-  return row;
-}
-
-/** Every reply of a case not deleted, in seq order, in one query (no per-reply look-ups). */
-export async function listReplyViews(db: DbOrTx, caseId: string, viewerId: string): Promise<ReplyView[]> {
-  return db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(and(eq(replies.caseId, caseId), isNull(replies.deletedAt)))
-    .orderBy(asc(replies.seq));
-}
-
-/** Adds the vote; false when it already existed. */
-export async function insertVote(db: DbOrTx, replyId: string, userId: string, at: Date): Promise<boolean> {
-  const rows = await db.insert(replyVotes).values({ replyId, userId, createdAt: at }).onConflictDoNothing().returning({ replyId: replyVotes.replyId });
-  return rows.length > 0;
-}
-
-export async function deleteVote(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .delete(replyVotes)
-    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)))
-    .returning({ replyId: replyVotes.replyId });
-  return rows.length > 0;
-}
-
-export async function hasVoted(db: DbOrTx, replyId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .select({ replyId: replyVotes.replyId })
-    .from(replyVotes)
-    .where(and(eq(replyVotes.replyId, replyId), eq(replyVotes.userId, userId)));
-  return rows.length > 0;
+  return options.before ? listed.reverse() : listed;
 }
 
 /** Serialises one account's posting (across processes) for the rest of the transaction. */
@@ -218,11 +173,6 @@ export async function lockCase(tx: DbOrTx, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function findReplyCaseId(db: DbOrTx, replyId: string): Promise<string | undefined> {
-  const [row] = await db.select({ caseId: replies.caseId }).from(replies).where(eq(replies.id, replyId));
-  return row?.caseId;
-}
-
 export async function findCaseViews(db: DbOrTx, ids: string[]): Promise<CaseView[]> {
   if (ids.length === 0) return [];
   return db
@@ -230,22 +180,4 @@ export async function findCaseViews(db: DbOrTx, ids: string[]): Promise<CaseView
     .from(cases)
     .innerJoin(users, eq(users.id, cases.authorId))
     .where(inArray(cases.id, ids));
-}
-
-export async function findReplyViews(db: DbOrTx, ids: string[], viewerId: string): Promise<ReplyView[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select({ ...getTableColumns(replies), ...authorFields, voted: votedBy(viewerId) })
-    .from(replies)
-    .innerJoin(users, eq(users.id, replies.authorId))
-    .where(inArray(replies.id, ids));
-}
-
-export async function addVotes(db: DbOrTx, id: string, delta: number): Promise<ReplyRecord | undefined> {
-  const [row] = await db
-    .update(replies)
-    .set({ votes: sql`${replies.votes} + ${delta}` })
-    .where(eq(replies.id, id))
-    .returning();
-  return row;
 }

@@ -18,7 +18,7 @@ export const acknowledgementSchema = z.strictObject({
   start: z.number().int().min(0),
   end: z.number().int().min(0),
 });
-const acknowledge = z.array(acknowledgementSchema).max(200).optional();
+export const acknowledge = z.array(acknowledgementSchema).max(200).optional();
 
 /**
  * Age in years, or the string "90+". Exact ages over 89 are accepted but only their band is
@@ -59,16 +59,11 @@ export const editCaseBody = z
   .refine((edit) => Object.keys(edit).some((key) => key !== 'acknowledge'), { message: 'name at least one field to change' });
 export type EditCaseInput = z.infer<typeof editCaseBody>;
 
-export const replyBody = z.strictObject({ body: text(MAX_TEXT), acknowledge });
-export type ReplyInput = z.infer<typeof replyBody>;
-
 export const outcomeBody = z.strictObject({ outcome: text(MAX_TEXT), acknowledge });
 export type OutcomeInput = z.infer<typeof outcomeBody>;
 
-/** Toggle bodies: no body (fastify gives null) or no field toggles; a boolean sets. */
+/** Toggle body: no body (fastify gives null) or no field toggles; a boolean sets. */
 export const solvedBody = z.strictObject({ solved: z.boolean().optional() }).nullish();
-export const helpfulBody = z.strictObject({ helpful: z.boolean().optional() }).nullish();
-export const voteBody = z.strictObject({ voted: z.boolean().optional() }).nullish();
 
 export const CASE_FILTERS = ['newest', 'unanswered', 'urgent', 'solved'] as const;
 export type CaseFilter = (typeof CASE_FILTERS)[number];
@@ -79,11 +74,10 @@ export const listCasesQuery = z.object({
   q: noNul(z.string().trim().max(200)).optional(),
   filter: z.enum([...CASE_FILTERS, '']).optional(),
   cursor: z.string().max(500).optional(),
+  before: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
-
-export const idParams = z.object({ id: z.string().max(100) });
 
 // ---- what leaves the server: anything not named here is stripped by the serializer ----
 
@@ -122,23 +116,4 @@ export const caseSchema = z.object({
   phiAcknowledgements: z.array(phiAcknowledgementOut).optional(),
 });
 
-export const replySchema = z.object({
-  id: z.string(),
-  caseId: z.string(),
-  seq: z.number(),
-  body: z.string(),
-  bodyHtml: z.string(),
-  author: authorSchema,
-  createdAt: z.string(),
-  editedAt: z.string().nullable(),
-  votes: z.number(),
-  voted: z.boolean(),
-  helpful: z.boolean(),
-  mine: z.boolean(),
-  hidden: z.boolean(),
-  hiddenReason: z.string().nullable().optional(),
-  phiAcknowledgements: z.array(phiAcknowledgementOut).optional(),
-});
-
 export type PublicCase = z.infer<typeof caseSchema>;
-export type PublicReply = z.infer<typeof replySchema>;

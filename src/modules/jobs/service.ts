@@ -1,4 +1,4 @@
-import type { Clock } from '../../app.js';
+import type { Clock } from '../../clock.js';
 import type { Database, Tx } from '../../db/client.js';
 import { claimDueJob, insertJobs, markJobDone, markJobFailed, type NewJob } from './repo.js';
 

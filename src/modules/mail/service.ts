@@ -1,4 +1,4 @@
-import type { Clock } from '../../app.js';
+import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx } from '../../db/client.js';
 import { claimDueMail, insertMails, markMailFailed, markMailSent } from './repo.js';
 import { renderMail, type MailData } from './templates.js';

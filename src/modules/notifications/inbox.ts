@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Clock } from '../../app.js';
+import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { isId } from '../../domain/ids.js';
-import { BadRequestError, NotFoundError, RuleError } from '../../errors.js';
+import { BadRequestError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Viewer } from '../auth/session-types.js';
 import { canReadCase } from '../cases/policy.js';
 import { findCaseView } from '../cases/repo.js';
@@ -88,8 +88,8 @@ export async function putFollows(deps: InboxDeps, viewer: Viewer, input: { speci
   const handles = [...new Set(input.handles.map((h) => h.trim()))];
   const ids = await findUserIdsByHandle(deps.db, handles);
   const unknown = handles.filter((h) => !ids.has(h));
-  if (unknown.length) throw new RuleError('unknown_handle', `no colleague has the pseudonym ${unknown.map((h) => `"${h}"`).join(', ')}`, { handles: unknown });
-  if (handles.includes(viewer.handle)) throw new RuleError('cannot_follow_self', 'you cannot follow yourself');
+  if (unknown.length) throw new ValidationError('unknown_handle', `no colleague has the pseudonym ${unknown.map((h) => `"${h}"`).join(', ')}`, 'handles');
+  if (handles.includes(viewer.handle)) throw new ValidationError('cannot_follow_self', 'you cannot follow yourself', 'handles');
   await deps.db.transaction((tx) => replaceFollows(tx, viewer.userId, [...new Set(input.specialties)], [...ids.values()]));
   return listFollows(deps.db, viewer.userId);
 }
@@ -101,7 +101,7 @@ export async function getSettings(deps: InboxDeps, viewer: Viewer): Promise<Noti
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 export async function putSettings(deps: InboxDeps, viewer: Viewer, input: SettingsInput): Promise<NotificationSettings> {
-  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new RuleError('invalid_time_zone', 'timeZone must be an IANA time zone such as Europe/Berlin');
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new ValidationError('invalid_time_zone', 'timeZone must be an IANA time zone such as Europe/Berlin', 'timeZone');
   const current = await findSettings(deps.db, viewer.userId);
   const quiet = input.quietHours === undefined ? { quietStart: current?.quietStart ?? null, quietEnd: current?.quietEnd ?? null } : input.quietHours === null ? { quietStart: null, quietEnd: null } : { quietStart: minutesOf(input.quietHours.start), quietEnd: minutesOf(input.quietHours.end) };
   const row = await upsertSettings(deps.db, {

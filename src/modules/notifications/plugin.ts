@@ -1,5 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/client.js';
 import { createScheduler, type Scheduler } from '../jobs/service.js';
 import { createMailer, type Mailer } from '../mail/service.js';
 import { createTransport, type MailTransport } from '../mail/transport.js';
@@ -11,6 +14,7 @@ export interface Notifications {
   mailer: Mailer;
   scheduler: Scheduler;
   notifier: CaseNotifier;
+  transport: MailTransport;
 }
 
 declare module 'fastify' {
@@ -25,28 +29,24 @@ export interface NotificationOptions {
   transport?: MailTransport;
 }
 
-/**
- * Mail, the job scheduler and notifications, built once and decorated on the app so the case
- * write paths and the pages use the same instances.
- */
-export const notificationsPlugin = fp(async function notificationsPlugin(app: FastifyInstance, options: NotificationOptions) {
-  const { database, config, clock } = app.deps;
-  const transport = options.transport ?? createTransport(config);
-  const mailer = createMailer({ db: database.db, clock, transport, log: app.log });
+/** Mail, the job scheduler and the case notifier, built once (before the services that call the notifier). */
+export function createNotifications(deps: { db: Database; clock: Clock; config: Config; log: FastifyBaseLogger; transport?: MailTransport }): Notifications {
+  const { db, clock, config, log } = deps;
+  const transport = deps.transport ?? createTransport(config);
+  const mailer = createMailer({ db, clock, transport, log });
   const origin = config.PUBLIC_ORIGIN;
   const base = { mailer, origin, clock };
-  const scheduler = createScheduler({
-    db: database.db,
-    clock,
-    handlers: { followup: followupJob(base), digest: digestJob(base) },
-    recurring: [dailyDigest],
-    log: app.log,
-  });
-  const notifier = createCaseNotifier({ db: database.db, clock, mailer, scheduler, origin });
-  app.decorate('notifications', { mailer, scheduler, notifier });
-  await app.register(notificationRoutes);
+  const scheduler = createScheduler({ db, clock, handlers: { followup: followupJob(base), digest: digestJob(base) }, recurring: [dailyDigest], log });
+  const notifier = createCaseNotifier({ db, clock, mailer, scheduler, origin });
+  return { mailer, scheduler, notifier, transport };
+}
 
-  const stopWorker = options.worker === false ? null : startWorker({ scheduler, mailer, intervalMs: config.WORKER_POLL_MS, log: app.log });
+/** Decorates the parts on the app, serves the notification API and runs the background worker. */
+export const notificationsPlugin = fp(async function notificationsPlugin(app: FastifyInstance, options: { parts: Notifications; worker?: boolean }) {
+  const { mailer, scheduler, transport } = options.parts;
+  app.decorate('notifications', options.parts);
+  await app.register(notificationRoutes);
+  const stopWorker = options.worker === false ? null : startWorker({ scheduler, mailer, intervalMs: app.deps.config.WORKER_POLL_MS, log: app.log });
   app.addHook('onClose', async () => {
     await stopWorker?.();
     transport.close();

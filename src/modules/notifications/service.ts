@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../app.js';
+import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx, Tx } from '../../db/client.js';
 import type { Scheduler } from '../jobs/service.js';
 import { publishUserEvent } from '../live/bus.js';

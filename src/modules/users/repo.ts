@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
+import { forgetUser } from '../auth/viewer-cache.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -22,5 +23,7 @@ export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRo
 
 export async function updateUser(db: DbOrTx, id: string, values: Partial<NewUser>): Promise<UserRow | undefined> {
   const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  // Other processes hear of it from the users trigger's NOTIFY; this one forgets at once.
+  forgetUser(id);
   return row;
 }

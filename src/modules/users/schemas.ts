@@ -2,7 +2,6 @@ import { z } from 'zod';
 
 export const roleSchema = z.enum(['applicant', 'physician', 'moderator', 'admin']);
 
-export const roleParams = z.strictObject({ id: z.string().max(100) });
 export const roleBody = z.strictObject({ role: roleSchema });
 
 /** What an admin sees of an account after changing its role. */

@@ -1,7 +1,9 @@
+import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx } from '../../db/client.js';
 import { ConflictError } from '../../errors.js';
 import type { Role, VerificationStatus } from '../auth/session-types.js';
 import { generateHandle } from './handles.js';
+import { changeRole } from './roles.js';
 import { findUserByEmail, findUserById, insertUser, updateUser, type UserRow } from './repo.js';
 
 export type { UserRow };
@@ -32,7 +34,7 @@ export async function createUser(
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ConflictError('an account with this email already exists', 'email_taken');
+      if (isUniqueViolation(error, 'users_email_lower_key')) throw new ConflictError('an account with this email already exists', 'email_taken', 'email');
       if (!isUniqueViolation(error, 'users_handle_key')) throw error;
     }
   }
@@ -40,3 +42,12 @@ export async function createUser(
 }
 
 export { findUserByEmail, findUserById, updateUser };
+
+/** Account changes made through the API (an admin's role change). */
+export function createUsersService(deps: { db: Database; clock: Clock }) {
+  return {
+    changeRole: (options: Parameters<typeof changeRole>[1]) => changeRole(deps, options),
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

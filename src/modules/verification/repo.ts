@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users, verificationRequests } from '../../db/schema/index.js';
 
@@ -53,6 +53,12 @@ export async function listVerifications(db: DbOrTx, status: VerificationStatus, 
     .where(eq(verificationRequests.status, status))
     .orderBy(status === 'pending' ? asc(verificationRequests.createdAt) : desc(verificationRequests.createdAt), asc(verificationRequests.id))
     .limit(limit);
+}
+
+/** How many requests wait in one status (the moderators' header). */
+export async function countVerifications(db: DbOrTx, status: VerificationStatus): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(verificationRequests).where(eq(verificationRequests.status, status));
+  return row?.n ?? 0;
 }
 
 /**

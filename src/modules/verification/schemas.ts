@@ -94,7 +94,6 @@ export const queueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
-export const decisionParams = z.strictObject({ id: z.string().max(100) });
 
 export const decisionBody = z.strictObject({
   decision: z.enum(['approve', 'reject']),

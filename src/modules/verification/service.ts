@@ -1,14 +1,17 @@
+import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx } from '../../db/client.js';
-import { ConflictError, ForbiddenError, NotFoundError, RuleError } from '../../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.js';
 import { recordAudit, systemAuditContext, type AuditContext } from '../audit/service.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { isDeactivated, lookupNpi, lookupNpis, type RegistryEntry } from '../registry/service.js';
 import { findUserById, updateUser } from '../users/service.js';
 import { evidenceFor, NO_EVIDENCE } from './evidence.js';
+import { isId } from '../../domain/ids.js';
 import { isValidNpi } from '../../domain/npi.js';
 import { mayDecide, submitRefusal } from './policy.js';
 import { presentQueueItem, type Applicant } from './presenters.js';
 import {
+  countVerifications,
   approvedNpisOfVerifiedPhysicians,
   findVerificationForUpdate,
   insertVerification,
@@ -26,33 +29,40 @@ import { US_STATE_CODES } from './us-states.js';
 
 export interface VerificationDeps {
   db: Database;
-  now: () => Date;
+  clock: Clock;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type RequiredField = 'firstName' | 'lastName' | 'country' | 'registry' | 'licenceNumber';
+const REQUIRED_CODES = {
+  firstName: 'first_name_required',
+  lastName: 'last_name_required',
+  country: 'country_required',
+  registry: 'registry_required',
+  licenceNumber: 'licence_number_required',
+} as const;
 
-function required(value: string, field: string, label: string): string {
+function required(value: string, field: RequiredField, label: string): string {
   const trimmed = value.trim();
-  if (!trimmed) throw new RuleError(`${field}_required`, `${label} is required`, { field });
+  if (!trimmed) throw new ValidationError(REQUIRED_CODES[field], `${label} is required`, field);
   return trimmed;
 }
 
 /** The claim with every rule checked: a bad NPI check digit is refused here, before any lookup. */
 function normaliseClaim(input: Submission): Omit<NewVerification, 'userId'> {
-  const firstName = required(input.firstName, 'first_name', 'first name');
-  const lastName = required(input.lastName, 'last_name', 'last name');
+  const firstName = required(input.firstName, 'firstName', 'first name');
+  const lastName = required(input.lastName, 'lastName', 'last name');
   if ('npi' in input) {
     const npi = input.npi.trim();
-    if (!/^\d{10}$/.test(npi)) throw new RuleError('invalid_npi', 'an NPI is exactly 10 digits', { field: 'npi' });
-    if (!isValidNpi(npi)) throw new RuleError('invalid_npi', 'this NPI fails its check digit; check the number for a typo', { field: 'npi' });
+    if (!/^\d{10}$/.test(npi)) throw new ValidationError('invalid_npi', 'an NPI is exactly 10 digits', 'npi');
+    if (!isValidNpi(npi)) throw new ValidationError('invalid_npi', 'this NPI fails its check digit; check the number for a typo', 'npi');
     const state = input.state.trim().toUpperCase();
-    if (!US_STATE_CODES.has(state)) throw new RuleError('invalid_state', 'state must be a two-letter US state code such as NY', { field: 'state' });
+    if (!US_STATE_CODES.has(state)) throw new ValidationError('invalid_state', 'state must be a two-letter US state code such as NY', 'state');
     return { npi, firstName, lastName, state };
   }
   return {
     country: required(input.country, 'country', 'country'),
     registry: required(input.registry, 'registry', 'registering body'),
-    licenceNumber: required(input.licenceNumber, 'licence_number', 'licence number'),
+    licenceNumber: required(input.licenceNumber, 'licenceNumber', 'licence number'),
     firstName,
     lastName,
   };
@@ -62,11 +72,9 @@ function normaliseClaim(input: Submission): Omit<NewVerification, 'userId'> {
  * Files a verification request, with the registry evidence captured now, and puts the account
  * in "pending". An earlier pending request of the same applicant is superseded.
  */
-export async function submitVerification(
+async function submitVerification(
   deps: VerificationDeps,
-  userId: string,
-  input: Submission,
-  audit: AuditContext,
+  { userId, input, audit }: { userId: string; input: Submission; audit: AuditContext },
 ): Promise<VerificationRow> {
   const claim = normaliseClaim(input);
   return deps.db.transaction(async (tx) => {
@@ -82,8 +90,8 @@ export async function submitVerification(
     const entry = claim.npi ? await lookupNpi(tx, claim.npi) : undefined;
     const evidence = claim.npi ? evidenceFor(claim, entry) : NO_EVIDENCE;
     const superseded = await supersedePending(tx, userId);
-    const request = await insertVerification(tx, { ...claim, ...evidence, userId, createdAt: deps.now() });
-    await updateUser(tx, userId, { verification: 'pending', statusReason: null, updatedAt: deps.now() });
+    const request = await insertVerification(tx, { ...claim, ...evidence, userId, createdAt: deps.clock.now() });
+    await updateUser(tx, userId, { verification: 'pending', statusReason: null, updatedAt: deps.clock.now() });
     await recordAudit(tx, audit, {
       action: 'verification.requested',
       targetType: 'verification_request',
@@ -94,7 +102,7 @@ export async function submitVerification(
   });
 }
 
-export async function ownVerification(deps: Pick<VerificationDeps, 'db'>, userId: string): Promise<VerificationRow | undefined> {
+async function ownVerification(deps: Pick<VerificationDeps, 'db'>, { userId }: { userId: string }): Promise<VerificationRow | undefined> {
   return latestVerificationOf(deps.db, userId);
 }
 
@@ -106,8 +114,13 @@ async function withRegistry(db: DbOrTx, rows: { request: VerificationRow; applic
   return rows.map((r) => presentQueueItem(r.request, r.applicant, r.request.npi ? entries.get(r.request.npi) : undefined));
 }
 
-export async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, status: VerificationStatus, limit: number) {
+async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, { status, limit }: { status: VerificationStatus; limit: number }) {
   return withRegistry(deps.db, await listVerifications(deps.db, status, limit));
+}
+
+/** How many requests wait for a moderator. */
+export async function countPendingVerifications(deps: Pick<VerificationDeps, 'db'>): Promise<number> {
+  return countVerifications(deps.db, 'pending');
 }
 
 /**
@@ -115,20 +128,17 @@ export async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, stat
  * verified physician; rejecting needs a reason, which the applicant sees. Only a pending
  * request can be decided (409 otherwise), and the row is locked while deciding.
  */
-export async function decideVerification(
+async function decideVerification(
   deps: VerificationDeps,
-  moderatorId: string,
-  requestId: string,
-  input: DecisionInput,
-  audit: AuditContext,
+  { moderatorId, requestId, input, audit }: { moderatorId: string; requestId: string; input: DecisionInput; audit: AuditContext },
 ) {
-  if (!UUID.test(requestId)) throw new NotFoundError('verification request');
+  if (!isId(requestId)) throw new NotFoundError('verification request');
   if (input.decision === 'approve' && !input.specialty) {
-    throw new RuleError('specialty_required', 'approving needs the verified specialty', { field: 'specialty' });
+    throw new ValidationError('specialty_required', 'approving needs the verified specialty', 'specialty');
   }
   const reason = input.reason?.trim() || null;
   if (input.decision === 'reject' && !reason) {
-    throw new RuleError('reason_required', 'rejecting needs a reason the applicant will see', { field: 'reason' });
+    throw new ValidationError('reason_required', 'rejecting needs a reason the applicant will see', 'reason');
   }
   return deps.db.transaction(async (tx) => {
     const request = await findVerificationForUpdate(tx, requestId);
@@ -137,7 +147,7 @@ export async function decideVerification(
     if (request.status !== 'pending') throw new ConflictError(`this request is already ${request.status}`, 'already_decided');
     const user = await findUserById(tx, request.userId);
     if (!user) throw new NotFoundError('account');
-    const now = deps.now();
+    const now = deps.clock.now();
 
     let updatedRequest: VerificationRow;
     let role = user.role;
@@ -199,7 +209,7 @@ function deactivationReason(npi: string, entry: RegistryEntry): string {
  * at once) and put back in the queue; each account in its own transaction with its audit
  * events. Pending requests get fresh evidence so the queue shows the new registry state.
  */
-export async function recheckRegistry(deps: VerificationDeps, audit: AuditContext = systemAuditContext): Promise<RecheckResult> {
+async function recheckRegistry(deps: VerificationDeps, { audit = systemAuditContext }: { audit?: AuditContext } = {}): Promise<RecheckResult> {
   let suspended = 0;
   const approved = await approvedNpisOfVerifiedPhysicians(deps.db);
   const entries = await lookupNpis(deps.db, approved.map((r) => r.npi!));
@@ -229,7 +239,7 @@ async function suspendForDeactivation(deps: VerificationDeps, approved: Verifica
     const user = await findUserById(tx, approved.userId);
     // Checked again inside the transaction: a moderator may have acted since the scan.
     if (!user || user.verification !== 'verified' || user.role !== 'physician') return false;
-    const now = deps.now();
+    const now = deps.clock.now();
     const reason = deactivationReason(approved.npi!, entry);
     await updateUser(tx, user.id, {
       verification: 'suspended',
@@ -264,3 +274,16 @@ async function suspendForDeactivation(deps: VerificationDeps, approved: Verifica
     return true;
   });
 }
+
+/** Verification requests, the moderators' decisions and the registry re-check, bound to their dependencies. */
+export function createVerificationService(deps: VerificationDeps) {
+  return {
+    submit: (options: Parameters<typeof submitVerification>[1]) => submitVerification(deps, options),
+    own: (options: Parameters<typeof ownVerification>[1]) => ownVerification(deps, options),
+    queue: (options: Parameters<typeof verificationQueue>[1]) => verificationQueue(deps, options),
+    decide: (options: Parameters<typeof decideVerification>[1]) => decideVerification(deps, options),
+    recheckRegistry: (options: Parameters<typeof recheckRegistry>[1] = {}) => recheckRegistry(deps, options),
+  };
+}
+
+export type VerificationService = ReturnType<typeof createVerificationService>;

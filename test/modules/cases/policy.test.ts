@@ -1,16 +1,7 @@
 import t from 'tap';
 import type { Viewer } from '../../../src/modules/auth/session-types.js';
-import {
-  canDeleteContent,
-  canEditContent,
-  canMarkHelpful,
-  canReadCase,
-  canReadReply,
-  canReplyToCase,
-  canSeeHidden,
-  canVote,
-  EDIT_WINDOW_MS,
-} from '../../../src/modules/cases/policy.js';
+import { canDeleteContent, canEditContent, canReadCase, canReplyToCase, canSeeHidden, EDIT_WINDOW_MS } from '../../../src/modules/cases/policy.js';
+import { canMarkHelpful, canReadReply, canVote } from '../../../src/modules/replies/policy.js';
 
 const viewer = (userId: string, role: Viewer['role'] = 'physician', verification: Viewer['verification'] = 'verified'): Viewer => ({
   userId, sessionId: 's', handle: 'Dr. X', role, verification, specialty: null,

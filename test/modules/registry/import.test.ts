@@ -4,7 +4,7 @@ import path from 'node:path';
 import t from 'tap';
 import { npiFromNine } from '../../../src/domain/npi.js';
 import { importNppesFile, NppesFormatError } from '../../../src/modules/registry/import.js';
-import { recheckRegistry } from '../../../src/modules/verification/service.js';
+import { createVerificationService } from '../../../src/modules/verification/service.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { NPPES_COLUMNS, nppesLine, writeNppesFile, type NppesRecord } from '../../helpers/nppes-fixture.js';
@@ -88,8 +88,8 @@ t.test('import, re-import, deactivation suspends, reactivation', async (t) => {
     payload: { decision: 'approve', specialty: 'cardiology' },
   });
   t.equal(approved.statusCode, 200);
-  const deps = { db: database.db, now: () => clock.now() };
-  t.same(await recheckRegistry(deps), { suspended: 0, refreshed: 0 }, 'nothing to do while the NPI is active');
+  const { recheckRegistry } = createVerificationService({ db: database.db, clock });
+  t.same(await recheckRegistry(), { suspended: 0, refreshed: 0 }, 'nothing to do while the NPI is active');
 
   await t.test('a re-import that deactivates the NPI suspends the physician and reopens the request', async (t) => {
     const deactivatedOnly: NppesRecord = { npi: OKAFOR_NPI, deactivationDate: '09/30/2025' };
@@ -99,7 +99,7 @@ t.test('import, re-import, deactivation suspends, reactivation', async (t) => {
     t.match(rows[0], { last_name: 'OKAFOR', first_name: 'CHIAMAKA', entity_type: 1, taxonomy_codes: ['207RC0000X', '207R00000X'], licence_states: ['NY', 'NJ'] }, 'blanks do not wipe what the registry holds');
     t.ok(rows[0].deactivation_date);
 
-    t.same(await recheckRegistry(deps), { suspended: 1, refreshed: 0 });
+    t.same(await recheckRegistry(), { suspended: 1, refreshed: 0 });
     const me = await app.inject({ url: '/api/me', headers: { cookie: applicant.cookie } });
     t.equal(me.statusCode, 401, 'every session was revoked at once');
     const user = (await pool.query('select role, verification, status_reason from users where id = $1', [applicant.user.id])).rows[0];
@@ -113,13 +113,13 @@ t.test('import, re-import, deactivation suspends, reactivation', async (t) => {
     t.match(actions.map((a) => a.action), ['user.role_changed', 'user.suspended', 'verification.reopened']);
     t.equal(actions.at(-1)!.actor_id, null, 'done by the system');
 
-    t.same(await recheckRegistry(deps), { suspended: 0, refreshed: 0 }, 'a second re-check does nothing more');
+    t.same(await recheckRegistry(), { suspended: 0, refreshed: 0 }, 'a second re-check does nothing more');
   });
 
   await t.test('a later reactivation makes the number active and refreshes the queued evidence', async (t) => {
     const counts = await importFile(pool, 'reactivation.csv', [{ ...okafor, deactivationDate: '09/30/2025', reactivationDate: '10/15/2025' }]);
     t.same(counts, { rowsRead: 1, inserted: 0, updated: 1, unchanged: 0, deactivated: 0, skipped: 0 });
-    t.same(await recheckRegistry(deps), { suspended: 0, refreshed: 1 });
+    t.same(await recheckRegistry(), { suspended: 0, refreshed: 1 });
     const queue = (await app.inject({ url: '/api/moderation/verifications', headers: { cookie: moderator.cookie } })).json().items;
     t.equal(queue[0].deactivatedOn, null, 'the moderator sees it is active again');
     t.match(queue[0].reopenReason, /deactivated/, 'and still why it was reopened');

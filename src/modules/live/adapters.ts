@@ -1,43 +1,45 @@
-import type { DbOrTx } from '../../db/client.js';
 import type { Viewer } from '../auth/session-types.js';
-import type { LoadedPayload, PayloadLoader } from '../live/payloads.js';
-import type { EventSource } from '../live/source.js';
-import { latestCaseSeq, listCaseEventsSince } from './events.js';
-import { canReadCase, canReadReply } from './policy.js';
-import { presentCase, presentReply } from './presenters.js';
-import { findCaseView, findReplyView } from './repo.js';
+import { canReadCase } from '../cases/policy.js';
+import { presentCase } from '../cases/presenters.js';
+import type { CasesService } from '../cases/service.js';
+import { canReadReply } from '../replies/policy.js';
+import { presentReply } from '../replies/presenters.js';
+import type { RepliesService } from '../replies/service.js';
+import type { LoadedPayload, PayloadLoader } from './payloads.js';
+import type { EventSource } from './source.js';
 
 /** No user has this id, so `voted` reads false: live events do not carry per-viewer votes. */
 const NOBODY = '00000000-0000-0000-0000-000000000000';
 
 /**
- * What the live module needs from cases: the event log, and rows read once per event then
- * presented per viewer with the same policies and presenters as the REST API.
+ * What the live module needs from cases and replies: the event log, and rows read once per
+ * event then presented per viewer with the same policies and presenters as the REST API.
  */
-export function createLiveAdapters(db: DbOrTx): { source: EventSource; payloads: PayloadLoader } {
+export function createLiveAdapters(services: { cases: CasesService; replies: RepliesService }): { source: EventSource; payloads: PayloadLoader } {
+  const { cases, replies } = services;
   const source: EventSource = {
     async caseAccess(caseId) {
-      const kase = await findCaseView(db, caseId);
+      const kase = await cases.findById(caseId);
       return kase ? { id: kase.id, authorId: kase.authorId, hidden: kase.hiddenAt !== null, deleted: kase.deletedAt !== null } : null;
     },
     async latestSeq(caseId) {
-      return (await latestCaseSeq(db, caseId)) ?? null;
+      return (await cases.latestSeq(caseId)) ?? null;
     },
     eventsAfter(caseId, afterSeq, limit) {
-      return listCaseEventsSince(db, caseId, afterSeq, limit);
+      return cases.eventsSince(caseId, afterSeq, limit);
     },
   };
   const payloads: PayloadLoader = {
     async reply(replyId) {
-      const reply = await findReplyView(db, replyId, NOBODY);
-      const kase = reply && (await findCaseView(db, reply.caseId));
+      const reply = await replies.findById(replyId, NOBODY);
+      const kase = reply && (await cases.findById(reply.caseId));
       if (!reply || !kase) return null;
       return {
         forViewer: (viewer: Viewer) => (canReadReply(viewer, kase, reply) ? presentReply(reply, viewer) : null),
       };
     },
     async case(caseId) {
-      const kase = await findCaseView(db, caseId);
+      const kase = await cases.findById(caseId);
       if (!kase) return null;
       return { forViewer: (viewer: Viewer) => (canReadCase(viewer, kase) ? presentCase(kase, viewer) : null) };
     },
@@ -46,9 +48,9 @@ export function createLiveAdapters(db: DbOrTx): { source: EventSource; payloads:
 }
 
 /** A new case as `{"type":"case.created","case":{…}}`, for open case lists (read once per process). */
-export function caseCreatedLoader(db: DbOrTx) {
+export function caseCreatedLoader(services: { cases: CasesService }) {
   return async (caseId: string): Promise<LoadedPayload | null> => {
-    const kase = await findCaseView(db, caseId);
+    const kase = await services.cases.findById(caseId);
     if (!kase) return null;
     return { forViewer: (viewer: Viewer) => (canReadCase(viewer, kase) ? { type: 'case.created', case: presentCase(kase, viewer) } : null) };
   };

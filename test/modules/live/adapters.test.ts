@@ -1,8 +1,8 @@
 import t from 'tap';
+import type { Viewer } from '../../../src/modules/auth/session-types.js';
 import { authenticateToken } from '../../../src/modules/auth/sessions.js';
 import { latestCaseSeq, listCaseEventsSince } from '../../../src/modules/cases/events.js';
-import { presentReply } from '../../../src/modules/cases/presenters.js';
-import { findReadableCase, findReadableReply } from '../../../src/modules/cases/service.js';
+import { presentReply } from '../../../src/modules/replies/presenters.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
 import { postCase, postReply } from '../../helpers/cases.js';
@@ -17,6 +17,8 @@ t.test('what the live module builds on: replay since a seq, readable content per
   const second = await postReply(app, replier.cookie, kase.id, 'Second');
   await app.inject({ method: 'POST', url: `/api/replies/${first.id}/vote`, headers: { cookie: author.cookie } });
   const db = database.db;
+  const findReadableReply = (_db: unknown, viewer: Viewer, replyId: string) => app.services.replies.findReadable({ viewer, replyId });
+  const findReadableCase = (_db: unknown, viewer: Viewer, caseId: string) => app.services.cases.findReadable({ viewer, caseId });
 
   t.equal(await latestCaseSeq(db, kase.id), 3);
   t.equal(await latestCaseSeq(db, '00000000-0000-0000-0000-000000000000'), undefined);

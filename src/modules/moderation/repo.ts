@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { flags, users } from '../../db/schema/index.js';
 
@@ -25,6 +25,12 @@ export async function listFlagsWithReporter(db: DbOrTx, status: FlagStatus, limi
     .orderBy(asc(flags.createdAt), asc(flags.id))
     .limit(limit)
     .then((rows) => rows.map((row) => ({ ...row.flag, reporterHandle: row.reporterHandle })));
+}
+
+/** How many flags are in one status (the moderators' header). */
+export async function countFlags(db: DbOrTx, status: FlagStatus): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(flags).where(eq(flags.status, status));
+  return row?.n ?? 0;
 }
 
 export interface Resolution {

@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { caseSchema, replySchema, text } from '../cases/schemas.js';
+import { idParam } from '../../domain/ids.js';
+import { caseSchema, text } from '../cases/schemas.js';
+import { replySchema } from '../replies/schemas.js';
 
 const reason = text(1000);
 export const contentTypeSchema = z.enum(['case', 'reply']);
 
 export const createFlagBody = z.strictObject({
   targetType: contentTypeSchema,
-  targetId: z.string().max(100),
+  targetId: idParam,
   reason,
 });
 export type CreateFlagInput = z.infer<typeof createFlagBody>;
@@ -18,8 +20,7 @@ export type DecisionInput = z.infer<typeof decisionBody>;
 
 export const moderationReasonBody = z.strictObject({ reason });
 
-export const flagParams = z.object({ id: z.string().max(100) });
-export const contentParams = z.object({ type: contentTypeSchema, id: z.string().max(100) });
+export const contentParams = z.object({ type: contentTypeSchema, id: idParam });
 
 export const flagSchema = z.object({
   id: z.string(),
