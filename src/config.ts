@@ -64,7 +64,9 @@ export class ConfigError extends Error {
  * process can print a single clear line instead of a stack trace.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty value means unset: compose passes `${VAR:-}` through as "" for settings left out.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`);

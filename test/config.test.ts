@@ -92,3 +92,11 @@ t.test('operations settings: defaults and values', async (t) => {
   t.equal(set.SHUTDOWN_TIMEOUT_MS, 2500);
   t.equal(set.METRICS_TOKEN, 'a-long-enough-metrics-token');
 });
+
+t.test('an empty value counts as unset (compose passes left-out settings as "")', async (t) => {
+  const config = loadConfig({ DATA_DIR: dataDir(), METRICS_TOKEN: '', LISTEN_DATABASE_URL: '', DATABASE_POOL_SIZE: '', PORT: '' });
+  t.equal(config.METRICS_TOKEN, undefined);
+  t.equal(config.LISTEN_DATABASE_URL, undefined);
+  t.equal(config.DATABASE_POOL_SIZE, 10);
+  t.equal(config.PORT, 3000);
+});

@@ -44,7 +44,7 @@ export async function withDatabase<T>(
   work: (database: DatabaseHandle, services: Services) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
-  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) });
+  const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) }, { shareRunning: true });
   const database = connectDatabase(resolved.url, { max: 4 });
   try {
     return await work(database, createServices({ db: database.db, clock: systemClock, config }));

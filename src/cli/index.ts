@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { migrateCommand } from './commands/migrate.js';
 import { npiImportCommand } from './commands/npi-import.js';
 import { userCreateCommand } from './commands/user-create.js';
@@ -8,7 +9,7 @@ import { UsageError, type Command, type CommandContext } from './command.js';
 
 export { UsageError };
 
-export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand];
+export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand, backupCommand, restoreCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);

@@ -63,6 +63,25 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   };
 }
 
+/**
+ * The URL of the embedded cluster a running Curbside server keeps in `dataDir`, or null when none
+ * runs. PostgreSQL's own postmaster.pid names the port (4th line) and the state (8th line), so
+ * the CLI can share the server's cluster instead of refusing to start a second one.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid))) return null;
+  const port = Number(lines[3]);
+  if (!Number.isInteger(port) || port <= 0 || lines[7]?.trim() !== 'ready') {
+    throw new EmbeddedDatabaseError(`the embedded PostgreSQL in ${dataDir} is starting or stopping; try again in a moment`);
+  }
+  const password = readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/curbside`;
+}
+
 function refuseIfRunning(clusterDir: string): void {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;

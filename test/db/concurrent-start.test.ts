@@ -8,6 +8,9 @@ import { freePort } from '../../src/db/free-port.js';
 import { createEmptyDatabase } from '../helpers/empty-database.js';
 import { startServer, stopProcess, waitForHealth } from '../helpers/process.js';
 
+// Real processes and embedded clusters: slow on a busy machine, so more than the default 120 s.
+t.setTimeout(360_000);
+
 t.test('three processes started at once on a fresh database all migrate and serve', async (t) => {
   const url = await createEmptyDatabase(t, 'curbside_start');
   const secret = randomBytes(32).toString('hex');

@@ -18,6 +18,9 @@ interface AxeViolation {
   nodes: Array<{ target: string[] }>;
 }
 
+// Many browser contexts in one file: longer than the suite's default per-file timeout.
+t.setTimeout(900_000);
+
 if (chromiumMissing) {
   t.plan(0, chromiumMissing);
 } else {

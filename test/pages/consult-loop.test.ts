@@ -9,6 +9,9 @@ import { signedInUser } from '../helpers/auth.js';
 import { chromiumMissing, startSite } from '../helpers/browser.js';
 import { postCase, postReply } from '../helpers/threads.js';
 
+// Many browser contexts in one file: longer than the suite's default per-file timeout.
+t.setTimeout(900_000);
+
 if (chromiumMissing) {
   t.plan(0, chromiumMissing);
 } else {

@@ -61,12 +61,15 @@ if (!wanted) {
     await page.getByLabel('Password').fill('a long enough passphrase');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL('**/verify');
+    await page.getByLabel('In the United States (I have an NPI)').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/verify?kind=npi');
     await page.getByLabel('Legal first name').fill('Ada');
     await page.getByLabel('Legal last name').fill('Lovelace');
     await page.getByRole('textbox', { name: /^NPI/ }).fill('1234567893');
     await page.getByRole('textbox', { name: /^Licence state/ }).fill('NY');
     await page.getByRole('button', { name: 'Submit for verification' }).click();
-    await page.waitForURL('**/verify');
+    await page.waitForURL(/\/verify(#form-heading)?$/);
     await shoot(page, 'verify-pending-phone', t);
   });
 
@@ -98,15 +101,14 @@ if (!wanted) {
   t.test('moderation queue', async (t) => {
     const applicant = await signedInUser(app, { role: 'applicant' });
     const form = await open(applicant.token, DESKTOP);
-    await form.page.goto('/verify');
-    await form.page.getByRole('radio', { name: 'Another country' }).check();
+    await form.page.goto('/verify?kind=licence');
     await form.page.getByLabel('Legal first name').fill('Grace');
     await form.page.getByLabel('Legal last name').fill('Hopper');
     await form.page.getByRole('textbox', { name: /^Country/ }).fill('United Kingdom');
     await form.page.getByLabel('Registering body').fill('GMC');
     await form.page.getByLabel('Licence number').fill('7654321');
     await form.page.getByRole('button', { name: 'Submit for verification' }).click();
-    await form.page.waitForURL('**/verify');
+    await form.page.waitForURL(/\/verify(#form-heading)?$/);
 
     const { page } = await open(moderator.token, DESKTOP);
     await page.goto('/moderation');
