@@ -110,7 +110,8 @@ async function startProcess(args: string[], env: Record<string, string>, port: n
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 150; i++) {
+  // A busy machine can take a minute to start a server under tsx.
+  for (let i = 0; i < 600; i++) {
     await new Promise((r) => setTimeout(r, 200));
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   // 422: well-formed input that breaks a rule
   'phi_detected',
+  'phi_not_acknowledgeable',
   'invalid_npi',
   'invalid_state',
   'first_name_required',
@@ -59,9 +60,10 @@ export const ERROR_CODES = [
   'unknown_handle',
   'cannot_follow_self',
   'invalid_time_zone',
-  // 429, 500
+  // 429, 500, 503
   'rate_limited',
   'internal_error',
+  'phi_scan_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -130,15 +132,7 @@ export class NotFoundError extends AppError {
 }
 
 export type ConflictCode =
-  | 'conflict'
-  | 'email_taken'
-  | 'already_verified'
-  | 'already_flagged'
-  | 'already_decided'
-  | 'case_hidden'
-  | 'content_hidden'
-  | 'content_deleted'
-  | 'not_hidden';
+  'conflict' | 'email_taken' | 'already_verified' | 'already_flagged' | 'already_decided' | 'case_hidden' | 'content_hidden' | 'content_deleted' | 'not_hidden';
 
 export class ConflictError extends AppError {
   constructor(message: string, code: ConflictCode = 'conflict', field?: string) {
@@ -194,6 +188,7 @@ export interface PhiFindingDetail {
   end: number;
   type: string;
   text: string;
+  acknowledgeable: boolean;
 }
 
 /** The write's text may hold protected health information (422 `phi_detected`). */
@@ -207,6 +202,26 @@ export class PhiDetectedError extends AppError {
       findings,
       ...(unmatchedAcknowledgements.length > 0 ? { unmatchedAcknowledgements } : {}),
     });
+  }
+}
+
+/**
+ * The author acknowledged a strong finding (an identifier, contact, link, a date with a day or a
+ * month, an age over 89): it must be edited instead (422 `phi_not_acknowledgeable`).
+ */
+export class PhiNotAcknowledgeableError extends AppError {
+  constructor(
+    message: string,
+    readonly findings: PhiFindingDetail[],
+  ) {
+    super(422, 'phi_not_acknowledgeable', message, { findings });
+  }
+}
+
+/** The PHI scan could not finish in time; nothing was stored (503 `phi_scan_unavailable`). */
+export class PhiScanUnavailableError extends AppError {
+  constructor(message = 'the PHI scan could not finish; nothing was stored, try again') {
+    super(503, 'phi_scan_unavailable', message);
   }
 }
 

@@ -15,9 +15,9 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
 
-/** Relative imports of a file, resolved to source paths (`./x.js` is `./x.ts`). */
+/** Relative runtime imports of a file (type-only imports vanish at build time), resolved to source paths (`./x.js` is `./x.ts`). */
 function importsOf(file: string, text: string): string[] {
   return [...text.matchAll(IMPORT)].map((m) => path.resolve(path.dirname(file), m[1]!.replace(/\.js$/, '.ts')));
 }

@@ -39,10 +39,7 @@ export function parseOptions<T extends ParseArgsOptions>(args: string[], options
  * Opens the database the server would use (DATABASE_URL or the embedded one) and the services
  * over it, runs `work`, and always releases what it opened.
  */
-export async function withDatabase<T>(
-  stderr: NodeJS.WritableStream,
-  work: (database: DatabaseHandle, services: Services) => Promise<T>,
-): Promise<T> {
+export async function withDatabase<T>(stderr: NodeJS.WritableStream, work: (database: DatabaseHandle, services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const resolved = await resolveDatabase(config, { info: (msg) => stderr.write(`${msg}\n`) }, { shareRunning: true });
   const database = connectDatabase(resolved.url, { max: 4 });

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import { ForbiddenError, InvalidCredentialsError, RateLimitedError, UnauthenticatedError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
-import { createUser, findUserByEmail, findUserById, updateUser, type UserRow } from '../users/service.js';
+import { createUser, findUserByEmail, findUserById, setPassword, type UserRow } from '../users/service.js';
 import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
 import { endAllSessions, endSession, startSession, type StartedSession } from './sessions.js';
 import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure, slowdownMs } from './throttle.js';
@@ -102,7 +102,7 @@ async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const updated = await updateUser(tx, user.id, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    const updated = await setPassword(tx, { userId: user.id, passwordHash, now });
     const revoked = await endAllSessions(tx, user.id, now, 'password_changed');
     const session = await startSession(tx, deps.secret, user.id, now, meta);
     await recordAudit(tx, audit, {
@@ -111,7 +111,7 @@ async function changePassword(
       targetId: user.id,
       data: { sessionsRevoked: revoked.length },
     });
-    return { user: updated!, session };
+    return { user: updated, session };
   });
 }
 

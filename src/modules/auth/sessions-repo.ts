@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { SESSION_REVOKED_CHANNEL } from '../live/bus.js';
+import { SESSION_REVOKED_CHANNEL } from '../../domain/live-events.js';
 import type { DbOrTx } from '../../db/client.js';
 import { sessions, users } from '../../db/schema/index.js';
 

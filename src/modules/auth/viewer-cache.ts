@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { VIEWER_CHANGED_CHANNEL } from '../../domain/live-events.js';
 import type { Viewer } from './session-types.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Viewer } from './session-types.js';
  * triggers (migration `viewer_notify`), whoever made it: this process, another server
  * process, the CLI or a hand-written UPDATE. Payload: `s:<session id>` or `u:<user id>`.
  */
-export const VIEWER_CHANGED_CHANNEL = 'curbside_viewer_changed';
+export { VIEWER_CHANGED_CHANNEL };
 
 /** What a request needs to accept a session without reading it: the viewer and its clocks. */
 export interface CachedSession {

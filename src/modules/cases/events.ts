@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { CASE_EVENTS_CHANNEL, type CaseEventNotice, type CaseEventType } from '../../domain/live-events.js';
 
 /**
  * The per-case event log. Every change a live subscriber should hear about takes the next
@@ -7,17 +8,7 @@ import type { DbOrTx } from '../../db/client.js';
  * `case_events` row and a NOTIFY, all in the writer's transaction: PostgreSQL delivers the
  * NOTIFY only if that transaction commits, to listeners on every server process.
  */
-export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
-
-export type CaseEventType = 'reply.created' | 'reply.updated' | 'case.updated';
-
-/** What the NOTIFY carries: ids only, never text. Listeners load the content and check policy. */
-export interface CaseEventNotice {
-  caseId: string;
-  seq: number;
-  type: CaseEventType;
-  replyId: string | null;
-}
+export { CASE_EVENTS_CHANNEL, type CaseEventNotice, type CaseEventType };
 
 /**
  * Takes the case's next seq, locking the case row until commit. `replyCountDelta` lets a reply

@@ -1,5 +1,5 @@
-import { PhiDetectedError } from '../../errors.js';
-import { evaluateGate, type Acknowledgement, type FieldFinding } from '../phi/gate.js';
+import { PhiDetectedError, PhiNotAcknowledgeableError } from '../../errors.js';
+import { evaluateGate, type Acknowledgement, type FieldFinding, type StoredAcknowledgementText } from '../phi/gate.js';
 
 export type { Acknowledgement, FieldFinding };
 
@@ -7,19 +7,30 @@ export interface PhiCheck {
   /** Findings the author acknowledged; stored beside the content for moderators. */
   acknowledged: FieldFinding[];
   /** Set when the write must be refused; thrown by the caller once it has checked 404/403 first. */
-  refusal?: PhiDetectedError;
+  refusal?: PhiDetectedError | PhiNotAcknowledgeableError;
 }
 
 /**
  * Runs a write's text fields through the PHI gate (src/modules/phi/gate.ts). A refusal is the
  * SPEC's 422 `phi_detected` listing every finding the scanner sees in this text, with offsets
  * and the matched text so the page can highlight them; acknowledging exactly those findings
- * lets the same write through. Pure CPU, so callers run it before taking any row lock.
+ * lets the same write through, unless one is strong (`acknowledgeable:false`): that is 422
+ * `phi_not_acknowledgeable`. `stored` are the acknowledgements already kept with the content, so
+ * an edit elsewhere in a field keeps them. Pure CPU, so callers run it before taking any row lock.
  */
-export function checkPhi(fields: Record<string, string | undefined | null>, acknowledge: Acknowledgement[] = []): PhiCheck {
-  const decision = evaluateGate(fields, acknowledge);
+export function checkPhi(
+  fields: Record<string, string | undefined | null>,
+  acknowledge: Acknowledgement[] = [],
+  stored: StoredAcknowledgementText[] = [],
+): PhiCheck {
+  const decision = evaluateGate(fields, acknowledge, stored);
   if (decision.outcome !== 'refused') return { acknowledged: decision.findings };
-  const findings = decision.findings.map(({ field, start, end, type, text }) => ({ field, start, end, type, text }));
+  const detail = ({ field, start, end, type, text, acknowledgeable }: FieldFinding) => ({ field, start, end, type, text, acknowledgeable });
+  if (decision.notAcknowledgeable.length > 0) {
+    const message = 'identifiers, contacts, links, dates with a day or month and ages over 89 cannot be acknowledged; edit them out';
+    return { acknowledged: [], refusal: new PhiNotAcknowledgeableError(message, decision.notAcknowledgeable.map(detail)) };
+  }
+  const findings = decision.findings.map(detail);
   const message =
     decision.unacknowledged.length > 0
       ? 'the text may contain protected health information; edit it, or acknowledge each finding that is not PHI'

@@ -6,7 +6,7 @@ import { auditContextOf } from '../audit/service.js';
 import { presentReply } from '../replies/presenters.js';
 import { replySchema } from '../replies/schemas.js';
 import { presentCase } from './presenters.js';
-import { caseSchema, createCaseBody, editCaseBody, listCasesQuery, outcomeBody, solvedBody } from './schemas.js';
+import { caseSchema, createCaseBody, editCaseBody, listCasesQuery, outcomeBody, solvedBody, threadQuery } from './schemas.js';
 
 const caseResponse = z.object({ case: caseSchema });
 
@@ -33,13 +33,24 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/cases/:id',
-    { ...guarded, schema: { params: idParams, response: { 200: z.object({ case: caseSchema, replies: z.array(replySchema) }) } } },
+    {
+      ...guarded,
+      schema: {
+        params: idParams,
+        querystring: threadQuery,
+        response: { 200: z.object({ case: caseSchema, replies: z.array(replySchema), nextAfter: z.number().nullable().optional() }) },
+      },
+    },
     async (request) => {
       const viewer = viewerOf(request);
-      const thread = await replies.thread({ viewer, caseId: request.params.id });
+      const { after, limit } = request.query;
+      const paged = limit !== undefined;
+      const thread = await replies.thread({ viewer, caseId: request.params.id, page: paged ? { after, limit } : { after } });
       return {
         case: presentCase(thread.case, viewer, thread.acknowledgements),
         replies: thread.replies.map((row) => presentReply(row, viewer, thread.acknowledgements)),
+        // Only a paged read says where to continue; a whole thread has nothing after it.
+        ...(paged ? { nextAfter: thread.nextAfter } : {}),
       };
     },
   );

@@ -17,6 +17,8 @@ export const acknowledgementSchema = z.strictObject({
   field: noNul(z.string().min(1).max(40)),
   start: z.number().int().min(0),
   end: z.number().int().min(0),
+  /** The finding's text: an acknowledgement that names it holds wherever an edit moved it. */
+  text: z.string().max(2000).optional(),
 });
 export const acknowledge = z.array(acknowledgementSchema).max(200).optional();
 
@@ -117,3 +119,9 @@ export const caseSchema = z.object({
 });
 
 export type PublicCase = z.infer<typeof caseSchema>;
+
+/** A long thread read a page at a time: replies with seq after `after`, at most `limit`. */
+export const threadQuery = z.object({
+  after: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});

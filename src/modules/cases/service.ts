@@ -170,7 +170,9 @@ export function createCasesService(deps: CasesServiceDeps) {
   async function edit(options: { viewer: Viewer; caseId: string; input: EditCaseInput }): Promise<CaseView> {
     const { viewer, caseId } = options;
     const { acknowledge, age, ...changes } = options.input;
-    const phi = checkPhi({ title: changes.title, body: changes.body, question: changes.question }, acknowledge);
+    // Acknowledgements kept with the case hold for the same text, so an edit elsewhere keeps them.
+    const stored = isId(caseId) ? (await listAcknowledgements(db, [caseId])).filter((a) => a.targetId === caseId) : [];
+    const phi = checkPhi({ title: changes.title, body: changes.body, question: changes.question }, acknowledge, stored);
     const now = clock.now();
     return db.transaction(async (tx) => {
       const kase = await lockForWrite(tx, viewer, caseId);

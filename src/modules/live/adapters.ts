@@ -20,7 +20,7 @@ export function createLiveAdapters(services: { cases: CasesService; replies: Rep
   const source: EventSource = {
     async caseAccess(caseId) {
       const kase = await cases.findById(caseId);
-      return kase ? { id: kase.id, authorId: kase.authorId, hidden: kase.hiddenAt !== null, deleted: kase.deletedAt !== null } : null;
+      return kase ? { id: kase.id, authorId: kase.authorId, hiddenAt: kase.hiddenAt, deletedAt: kase.deletedAt } : null;
     },
     async latestSeq(caseId) {
       return (await cases.latestSeq(caseId)) ?? null;

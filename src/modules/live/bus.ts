@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { CASE_EVENTS_CHANNEL, PRESENCE_CHANNEL, SESSION_REVOKED_CHANNEL } from '../../domain/live-events.js';
+
+export { CASE_EVENTS_CHANNEL, PRESENCE_CHANNEL, SESSION_REVOKED_CHANNEL };
 import type { DbOrTx } from '../../db/client.js';
 
-export const CASE_EVENTS_CHANNEL = 'curbside_case_events';
-export const SESSION_REVOKED_CHANNEL = 'curbside_session_revoked';
-export const PRESENCE_CHANNEL = 'curbside_presence';
 /** Events for one user's sockets (with userId) or for every socket (without): ids only. */
 export const USER_EVENTS_CHANNEL = 'curbside_user_events';
 
@@ -134,11 +134,5 @@ export class PgNotifyBus implements EventBus {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});
-  }
-
-  /** For tests: drop the listening connection as a network failure would. */
-  simulateDisconnect(): void {
-    const client = this.client as unknown as { connection?: { stream?: { destroy(): void } } } | null;
-    client?.connection?.stream?.destroy();
   }
 }

@@ -62,7 +62,7 @@ class CaseFeed {
         if (this.ring.length > this.hub.options.ringSize) this.ring.splice(0, this.ring.length - this.hub.options.ringSize);
         if (batch.length < PAGE) break;
       }
-      for (const subscription of this.subscriptions) subscription.pump();
+      for (const subscription of this.subscriptions) void subscription.pump();
     }).catch((error: unknown) => this.hub.log.warn({ err: String(error), caseId: this.caseId }, 'live feed refresh failed'));
     return this.refreshing;
   }

@@ -24,12 +24,6 @@ export interface LiveOptions {
 
 const MAX_MESSAGE_BYTES = 4096;
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    liveHub: LiveHub;
-  }
-}
-
 /**
  * A browser always sends Origin on a websocket upgrade; a page of another site cannot make it
  * name this site. It is accepted when it is PUBLIC_ORIGIN, or the very host the request was

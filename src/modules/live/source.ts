@@ -1,19 +1,13 @@
-export type LiveEventType = 'reply.created' | 'reply.updated' | 'case.updated';
+import type { CaseEventNotice } from '../../domain/live-events.js';
+import type { CaseFacts } from '../cases/policy.js';
 
 /** What the live module needs to know about a case to decide who may see its events. */
-export interface CaseAccess {
+export interface CaseAccess extends CaseFacts {
   id: string;
-  authorId: string;
-  hidden: boolean;
-  deleted: boolean;
 }
 
-export interface StoredEvent {
-  caseId: string;
-  seq: number;
-  type: LiveEventType;
-  replyId: string | null;
-}
+/** An event of the per-case log, as written by the cases module. */
+export type StoredEvent = CaseEventNotice;
 
 /**
  * Reads the per-case event log. Events carry ids only; the rows are read when an event is sent,

@@ -98,7 +98,10 @@ export function createModerationService(deps: ModerationServiceDeps) {
   async function queue(options: { moderator: Viewer; status: FlagStatus }): Promise<QueuedFlag[]> {
     const { moderator } = options;
     const rows = await listFlagsWithReporter(db, options.status, QUEUE_LIMIT);
-    const content = await loadContent(moderator, rows.map((row) => ({ type: row.targetType as ContentType, id: row.targetId })));
+    const content = await loadContent(
+      moderator,
+      rows.map((row) => ({ type: row.targetType as ContentType, id: row.targetId })),
+    );
     const caseById = new Map(content.cases.map((row) => [row.id, row]));
     const replyById = new Map(content.replies.map((row) => [row.id, row]));
     return rows.map((row) =>

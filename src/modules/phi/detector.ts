@@ -7,6 +7,8 @@ import { findIdentifiers } from './detector/identifiers.js';
 import { findLinks } from './detector/links.js';
 import { findNames } from './detector/names.js';
 import { findOrganisations } from './detector/organisations.js';
+import { label, labelTokens, type Labelled } from './detector/labeller.js';
+import { findNoteNames } from './detector/notes.js';
 import { findPlaces } from './detector/places.js';
 import { tokenize } from './detector/tokens.js';
 import { phiScanSeconds, timed } from '../metrics/instruments.js';
@@ -74,15 +76,8 @@ function trimmed(text: string, c: Candidate): Candidate | undefined {
   return end > start ? { start, end, type: c.type } : undefined;
 }
 
-/**
- * Finds the 18 HIPAA Safe Harbor identifiers in free text. Synchronous and pure but for the
- * scan-time histogram on /metrics; findings are sorted by start and never overlap.
- */
-export function detectPhi(text: string): PhiFinding[] {
-  return timed(phiScanSeconds, () => detect(text));
-}
-
-function detect(text: string): PhiFinding[] {
+/** What the rules alone find, before the labeller weighs them (shielded spans removed). */
+export function ruleCandidates(text: string): Candidate[] {
   if (text.length === 0) return [];
   const tokens = tokenize(text);
   const links = findLinks(text);
@@ -97,7 +92,49 @@ function detect(text: string): PhiFinding[] {
     ...findOrganisations(text),
     ...findCharacteristics(text),
     ...findNames(text, tokens),
-  ].filter((c) => !shielded.some((s) => overlaps(s, c)));
+    ...findNoteNames(text, labelTokens(text)),
+  ];
+  return shielded.length === 0 ? candidates : withoutShielded(candidates, shielded);
+}
+
+/** The candidates that overlap no shielded span, by one sweep over both sorted lists. */
+function withoutShielded(candidates: Candidate[], shielded: Candidate[]): Candidate[] {
+  const spans = mergeOverlapping(shielded);
+  const sorted = [...candidates].sort((a, b) => a.start - b.start);
+  const out: Candidate[] = [];
+  let j = 0;
+  for (const c of sorted) {
+    while (j < spans.length && spans[j]!.end <= c.start) j++;
+    if (j < spans.length && spans[j]!.start < c.end) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+// Identifier numbers, contacts, links and ages over 89 have shapes no clinical text shares; the
+// rules' word for them stands. Names, places, organisations and dates are weighed by the labeller.
+const SHAPED: ReadonlySet<string> = new Set(['ID', 'CONTACT', 'URL', 'AGE']);
+
+// A full date (9/2/92, 8/28/1995, 14 Mar 2024) is a date whatever its context.
+const FULL_DATE = /\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|\p{L}{3,}\.?,?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+\p{L}{3,}\.?,?\s+\d{4}/u;
+
+function weigh(text: string, rules: Candidate[], labelled: Labelled): Candidate[] {
+  const stands = (c: Candidate): boolean => SHAPED.has(c.type) || (c.type === 'DATE' && FULL_DATE.test(text.slice(c.start, c.end))) || labelled.keeps(c);
+  return [...rules.filter(stands), ...labelled.added];
+}
+
+/**
+ * Finds the 18 HIPAA Safe Harbor identifiers in free text. Synchronous and pure but for the
+ * scan-time histogram on /metrics; findings are sorted by start and never overlap.
+ */
+export function detectPhi(text: string): PhiFinding[] {
+  return timed(phiScanSeconds, () => detect(text));
+}
+
+function detect(text: string): PhiFinding[] {
+  if (text.length === 0) return [];
+  const rules = ruleCandidates(text);
+  const candidates = weigh(text, rules, label(text, rules));
   const findings: PhiFinding[] = [];
   for (const c of joinPlaceOfCare(text, mergeOverlapping(candidates))) {
     const t = trimmed(text, c);

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { detectPhi } from './detector.js';
+import { scanText } from './scan.js';
 
 /** A line of the input that is not a `{"id","text"}` object. */
 export class JsonlInputError extends Error {
@@ -51,7 +51,7 @@ export async function scanJsonl(input: NodeJS.ReadableStream, output: NodeJS.Wri
     lineNumber++;
     if (line.trim() === '') continue;
     const { id, text } = parseLine(line, lineNumber);
-    const spans = detectPhi(text).map(({ start, end, type }) => ({ start, end, type }));
+    const spans = scanText(text).map(({ start, end, type }) => ({ start, end, type }));
     await write(output, `${JSON.stringify({ id, spans })}\n`);
     lines++;
   }

@@ -10,6 +10,8 @@ export const findingSchema = z.object({
   end: z.number().int(),
   type: z.enum(['NAME', 'DATE', 'AGE', 'LOCATION', 'CONTACT', 'ID', 'URL', 'OTHER']),
   text: z.string(),
+  /** False for identifiers, contacts, links, dates with a day or month and ages over 89. */
+  acknowledgeable: z.boolean(),
 });
 
 export const scanResponseSchema = z.object({ findings: z.array(findingSchema) });

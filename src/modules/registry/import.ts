@@ -124,7 +124,7 @@ export async function importNppesFile(pool: pg.Pool, file: string, options: Impo
     options.onProgress?.({ bytesRead: totalBytes, totalBytes, rowsRead: counts.rowsRead });
     return counts;
   } catch (error) {
-    await Promise.allSettled(lanes.map((lane) => lane.inFlight));
+    await Promise.allSettled(lanes.map((lane) => lane.inFlight ?? Promise.resolve()));
     if (error instanceof CsvFormatError) throw new NppesFormatError(`malformed CSV near row ${counts.rowsRead + 2}: ${error.message}`);
     throw error;
   } finally {

@@ -8,7 +8,7 @@ import type { Viewer } from '../auth/session-types.js';
 import type { CaseNotifier } from '../notifications/service.js';
 import { renderMarkdown } from '../cases/markdown.js';
 import { checkPhi } from '../cases/phi-gate.js';
-import { canDeleteContent, canManageCase, canReplyToCase } from '../cases/policy.js';
+import { canDeleteContent, canManageCase, canReadCase, canReplyToCase } from '../cases/policy.js';
 import { assertEditable, type CasesService, type CaseView, type StoredAcknowledgement } from '../cases/service.js';
 import { canMarkHelpful, canReadReply, canVote } from './policy.js';
 import {
@@ -17,12 +17,13 @@ import {
   findReplyCaseId,
   findReplyView,
   findReplyViews,
+  findThreadView,
   insertReply,
   insertVote,
-  listReplyViews,
   updateReply,
   type ReplyRecord,
   type ReplyView,
+  type ThreadPage,
 } from './repo.js';
 import type { ReplyInput } from './schemas.js';
 
@@ -42,6 +43,8 @@ export interface Thread {
   replies: ReplyView[];
   /** Present for moderators only: acknowledged PHI findings of the case and its replies. */
   acknowledgements?: StoredAcknowledgement[];
+  /** The seq to ask for next when the thread was read a page at a time and more follow. */
+  nextAfter: number | null;
 }
 
 /** Replies, votes and helpful marks; a thread read is the case with its visible replies. */
@@ -58,14 +61,21 @@ export function createRepliesService(deps: RepliesServiceDeps) {
     return { kase, reply };
   }
 
-  /** A case and its visible replies in seq order: two queries whatever the thread's length. */
-  async function thread(options: { viewer: Viewer; caseId: string }): Promise<Thread> {
-    const { viewer, caseId } = options;
-    const kase = await cases.findReadable({ viewer, caseId });
-    if (!kase) throw new NotFoundError('case');
-    const replies = (await listReplyViews(db, caseId, viewer.userId)).filter((reply) => canReadReply(viewer, kase, reply));
+  /**
+   * A case and its visible replies in seq order: one query whatever the thread's length (two
+   * for moderators, who also see acknowledged PHI findings). With `page.limit`, the replies after
+   * `page.after` up to that many, and `nextAfter` (the seq to continue from) when more follow.
+   */
+  async function thread(options: { viewer: Viewer; caseId: string; page?: ThreadPage }): Promise<Thread> {
+    const { viewer, caseId, page } = options;
+    const found = isId(caseId) ? await findThreadView(db, caseId, viewer.userId, page) : undefined;
+    if (!found || !canReadCase(viewer, found.case)) throw new NotFoundError('case');
+    const kase = found.case;
+    const more = page?.limit !== undefined && found.replies.length > page.limit;
+    const rows = more ? found.replies.slice(0, page!.limit) : found.replies;
+    const replies = rows.filter((reply) => canReadReply(viewer, kase, reply));
     const acknowledgements = canModerate(viewer) ? await cases.acknowledgementsOf([caseId, ...replies.map((r) => r.id)]) : undefined;
-    return { case: kase, replies, acknowledgements };
+    return { case: kase, replies, acknowledgements, nextAfter: more ? rows.at(-1)!.seq : null };
   }
 
   /**
@@ -95,7 +105,9 @@ export function createRepliesService(deps: RepliesServiceDeps) {
 
   async function edit(options: { viewer: Viewer; replyId: string; input: ReplyInput }): Promise<ReplyView> {
     const { viewer, replyId, input } = options;
-    const phi = checkPhi({ body: input.body }, input.acknowledge);
+    // Acknowledgements kept with the reply hold for the same text, so an edit elsewhere keeps them.
+    const stored = isId(replyId) ? await cases.acknowledgementsOf([replyId]) : [];
+    const phi = checkPhi({ body: input.body }, input.acknowledge, stored);
     const now = clock.now();
     const bodyHtml = renderMarkdown(input.body);
     return db.transaction(async (tx) => {
@@ -153,7 +165,12 @@ export function createRepliesService(deps: RepliesServiceDeps) {
       await updateReply(tx, replyId, { deletedAt: now });
       // A hidden reply was already out of the count.
       await cases.recordEvent(tx, reply.caseId, 'reply.updated', replyId, reply.hiddenAt ? 0 : -1);
-      await recordAudit(tx, options.audit, { action: 'reply.deleted', targetType: 'reply', targetId: replyId, data: { byAuthor: viewer.userId === reply.authorId } });
+      await recordAudit(tx, options.audit, {
+        action: 'reply.deleted',
+        targetType: 'reply',
+        targetId: replyId,
+        data: { byAuthor: viewer.userId === reply.authorId },
+      });
     });
   }
 

@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors.js';
 import type { Role, VerificationStatus } from '../auth/session-types.js';
 import { generateHandle } from './handles.js';
 import { changeRole } from './roles.js';
-import { findUserByEmail, findUserById, insertUser, updateUser, type UserRow } from './repo.js';
+import { findUserByEmail, findUserById, insertUser, type UserRow } from './repo.js';
 
 export type { UserRow };
 
@@ -41,7 +41,8 @@ export async function createUser(
   throw new Error('could not find a free pseudonym');
 }
 
-export { findUserByEmail, findUserById, updateUser };
+export { findUserByEmail, findUserById };
+export { markPending, reject, setPassword, suspend, verify } from './transitions.js';
 
 /** Account changes made through the API (an admin's role change). */
 export function createUsersService(deps: { db: Database; clock: Clock }) {

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { recordAudit, systemAuditContext, type AuditContext } from '../audit/service.js';
 import { endAllSessions } from '../auth/sessions.js';
 import { isDeactivated, lookupNpi, lookupNpis, type RegistryEntry } from '../registry/service.js';
-import { findUserById, updateUser } from '../users/service.js';
+import { findUserById, markPending, reject, suspend, verify } from '../users/service.js';
 import { evidenceFor, NO_EVIDENCE } from './evidence.js';
 import { isId } from '../../domain/ids.js';
 import { isValidNpi } from '../../domain/npi.js';
@@ -91,7 +91,7 @@ async function submitVerification(
     const evidence = claim.npi ? evidenceFor(claim, entry) : NO_EVIDENCE;
     const superseded = await supersedePending(tx, userId);
     const request = await insertVerification(tx, { ...claim, ...evidence, userId, createdAt: deps.clock.now() });
-    await updateUser(tx, userId, { verification: 'pending', statusReason: null, updatedAt: deps.clock.now() });
+    await markPending(tx, { userId, now: deps.clock.now() });
     await recordAudit(tx, audit, {
       action: 'verification.requested',
       targetType: 'verification_request',
@@ -149,44 +149,22 @@ async function decideVerification(
     if (!user) throw new NotFoundError('account');
     const now = deps.clock.now();
 
-    let updatedRequest: VerificationRow;
-    let role = user.role;
-    if (input.decision === 'approve') {
-      updatedRequest = (await updateVerification(tx, request.id, {
-        status: 'approved',
-        specialty: input.specialty!,
-        decidedBy: moderatorId,
-        decidedAt: now,
-        decisionReason: reason,
-      }))!;
-      // Staff keep their role; an applicant (or a suspended physician cleared again) is a physician.
-      if (role === 'applicant') role = 'physician';
-      await updateUser(tx, user.id, { role, verification: 'verified', specialty: input.specialty!, statusReason: null, updatedAt: now });
-    } else {
-      updatedRequest = (await updateVerification(tx, request.id, {
-        status: 'rejected',
-        decidedBy: moderatorId,
-        decidedAt: now,
-        decisionReason: reason,
-      }))!;
-      // A physician whose re-check is rejected goes back to being an applicant who may apply again.
-      if (role === 'physician') role = 'applicant';
-      await updateUser(tx, user.id, { role, verification: 'rejected', statusReason: reason, updatedAt: now });
-    }
+    const approve = input.decision === 'approve';
+    const updatedRequest = (await updateVerification(tx, request.id, {
+      status: approve ? 'approved' : 'rejected',
+      ...(approve ? { specialty: input.specialty! } : {}),
+      decidedBy: moderatorId,
+      decidedAt: now,
+      decisionReason: reason,
+    }))!;
     await recordAudit(tx, audit, {
-      action: input.decision === 'approve' ? 'verification.approved' : 'verification.rejected',
+      action: approve ? 'verification.approved' : 'verification.rejected',
       targetType: 'verification_request',
       targetId: request.id,
       data: { userId: user.id, specialty: input.specialty ?? null, reason },
     });
-    if (role !== user.role) {
-      await recordAudit(tx, audit, {
-        action: 'user.role_changed',
-        targetType: 'user',
-        targetId: user.id,
-        data: { from: user.role, to: role, cause: `verification.${input.decision}` },
-      });
-    }
+    const change = { user, now, audit, cause: `verification.${input.decision}` };
+    const role = approve ? await verify(tx, { ...change, specialty: input.specialty! }) : await reject(tx, { ...change, reason: reason! });
     const [item] = await withRegistry(tx, [
       { request: updatedRequest, applicant: { id: user.id, handle: user.handle, email: user.email, role, verification: input.decision === 'approve' ? 'verified' : 'rejected' } },
     ]);
@@ -241,12 +219,14 @@ async function suspendForDeactivation(deps: VerificationDeps, approved: Verifica
     if (!user || user.verification !== 'verified' || user.role !== 'physician') return false;
     const now = deps.clock.now();
     const reason = deactivationReason(approved.npi!, entry);
-    await updateUser(tx, user.id, {
-      verification: 'suspended',
-      statusReason: `Your account is suspended: ${reason}. A moderator will review it.`,
-      updatedAt: now,
-    });
     const revoked = await endAllSessions(tx, user.id, now, 'suspended');
+    await suspend(tx, {
+      user,
+      statusReason: `Your account is suspended: ${reason}. A moderator will review it.`,
+      now,
+      audit,
+      data: { reason, npi: approved.npi, sessionsRevoked: revoked.length },
+    });
     await supersedePending(tx, user.id);
     const reopened = await insertVerification(tx, {
       userId: user.id,
@@ -258,12 +238,6 @@ async function suspendForDeactivation(deps: VerificationDeps, approved: Verifica
       reopenReason: reason,
       specialty: approved.specialty,
       createdAt: now,
-    });
-    await recordAudit(tx, audit, {
-      action: 'user.suspended',
-      targetType: 'user',
-      targetId: user.id,
-      data: { reason, npi: approved.npi, sessionsRevoked: revoked.length },
     });
     await recordAudit(tx, audit, {
       action: 'verification.reopened',

@@ -111,17 +111,33 @@ t.test('the PHI gate refuses findings and accepts exact acknowledgements', async
   const withBogus = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ body: PHI_BODY, acknowledge: bogus }) });
   t.equal(withBogus.statusCode, 422, 'an acknowledgement naming no finding is refused');
 
-  const acknowledge = findings.map(({ field, start, end }) => ({ field, start, end }));
-  const accepted = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ body: PHI_BODY, acknowledge }) });
+  const strong = await app.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: { cookie },
+    payload: caseInput({ body: PHI_BODY, acknowledge: findings.map(({ field, start, end }) => ({ field, start, end })) }),
+  });
+  t.equal(strong.statusCode, 422, 'a phone number cannot be acknowledged');
+  t.equal(strong.json().error.code, 'phi_not_acknowledgeable');
+  t.ok(strong.json().error.details.findings.some((f: { type: string; acknowledgeable: boolean }) => f.type === 'CONTACT' && !f.acknowledgeable));
+  t.ok(findings.some((f) => (f as { acknowledgeable?: boolean }).acknowledgeable === true), 'the name may be acknowledged');
+
+  // Weak findings only: acknowledged by their text, they hold after an edit in front of them.
+  const weakBody = 'Mrs Balogun from Wolverhampton, 45F, K 2.8 despite oral replacement.';
+  const weak = (await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ body: weakBody }) })).json().error.details.findings as typeof findings;
+  t.ok(weak.length >= 1);
+  const editedBody = `Update: ${weakBody}`;
+  const acknowledge = weak.map(({ field, start, end, text }) => ({ field, start, end, text }));
+  const accepted = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ body: editedBody, acknowledge }) });
   t.equal(accepted.statusCode, 201);
   const caseId = accepted.json().case.id;
   const stored = await database.pool.query('select target_type, field, start, "end", type, text, acknowledged_by from phi_acknowledgements where target_id = $1 order by start', [caseId]);
-  t.equal(stored.rowCount, findings.length, 'each acknowledged finding is stored');
+  t.equal(stored.rowCount, weak.length, 'each acknowledged finding is stored');
   t.match(stored.rows[0], { target_type: 'case', field: 'body', acknowledged_by: user.id });
 
   const moderator = await signedInUser(app, { role: 'moderator' });
   const forModerator = (await app.inject({ url: `/api/cases/${caseId}`, headers: { cookie: moderator.cookie } })).json();
-  t.equal(forModerator.case.phiAcknowledgements.length, findings.length, 'moderators see the acknowledged findings');
+  t.equal(forModerator.case.phiAcknowledgements.length, weak.length, 'moderators see the acknowledged findings');
   const colleague = await signedInUser(app);
   const forColleague = (await app.inject({ url: `/api/cases/${caseId}`, headers: { cookie: colleague.cookie } })).json();
   t.notOk('phiAcknowledgements' in forColleague.case, 'other physicians do not');
@@ -129,6 +145,9 @@ t.test('the PHI gate refuses findings and accepts exact acknowledgements', async
   const titled = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ question: 'Would Dr. Jane Doe at 555-867-5309 agree?' }) });
   t.equal(titled.statusCode, 422, 'the question is scanned too');
   t.ok(titled.json().error.details.findings.every((f: { field: string }) => f.field === 'question'));
+  const namedTitle = await app.inject({ method: 'POST', url: '/api/cases', headers: { cookie }, payload: caseInput({ title: '72F syncope - Jane Doe' }) });
+  t.equal(namedTitle.statusCode, 422, 'the title is scanned too');
+  t.ok(namedTitle.json().error.details.findings.some((f: { field: string; text: string }) => f.field === 'title' && f.text.includes('Jane')));
 });
 
 t.test('markdown is rendered safely', async (t) => {

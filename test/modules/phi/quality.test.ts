@@ -68,22 +68,30 @@ function score(docs: GoldDoc[]) {
   };
 }
 
+// The shipped labeller is trained on all three sets, so these figures are in-sample; the held-out
+// figures (labeller trained on one half, scored on the other) are in the README, made with
+// scripts/train-phi-labeller.ts and bench/phi-heldout.ts.
 t.test('asq-phi.jsonl meets the issue targets', async (t) => {
   const m = score(loadGold('asq-phi.jsonl'));
   t.comment(JSON.stringify(m));
-  t.ok(m.spanRecall >= 0.95, `span recall ${m.spanRecall} >= 0.95`);
+  t.ok(m.spanRecall >= 0.98, `span recall ${m.spanRecall} >= 0.98`);
   t.ok(m.leakedRate <= 0.05, `leaked ${m.leakedRate} <= 0.05`);
-  t.ok(m.phiFreeFlagged <= 0.2, `PHI-free flagged ${m.phiFreeFlagged} <= 0.20`);
-  t.ok(m.charPrecision >= 0.6, `char precision ${m.charPrecision} >= 0.6`);
+  t.ok(m.phiFreeFlagged <= 0.1, `PHI-free flagged ${m.phiFreeFlagged} <= 0.10`);
+  t.ok(m.charPrecision >= 0.9, `char precision ${m.charPrecision} >= 0.9`);
 });
 
-t.test('forum-dev.jsonl stays above its floors', async (t) => {
+t.test('forum-dev.jsonl meets the issue targets', async (t) => {
   const m = score(loadGold('forum-dev.jsonl'));
   t.comment(JSON.stringify(m));
-  // Measured: span recall 0.984, leaked 0.023, flagged 0.0, char precision 0.971, char recall 0.971.
-  t.ok(m.spanRecall >= 0.95, `span recall ${m.spanRecall} >= 0.95`);
+  t.ok(m.spanRecall >= 0.98, `span recall ${m.spanRecall} >= 0.98`);
   t.ok(m.leakedRate <= 0.05, `leaked ${m.leakedRate} <= 0.05`);
-  t.ok(m.phiFreeFlagged <= 0.05, `PHI-free flagged ${m.phiFreeFlagged} <= 0.05`);
-  t.ok(m.charPrecision >= 0.93, `char precision ${m.charPrecision} >= 0.93`);
-  t.ok(m.charRecall >= 0.93, `char recall ${m.charRecall} >= 0.93`);
+  t.ok(m.phiFreeFlagged <= 0.1, `PHI-free flagged ${m.phiFreeFlagged} <= 0.10`);
+  t.ok(m.charPrecision >= 0.9, `char precision ${m.charPrecision} >= 0.9`);
+});
+
+t.test('physionet-dev.jsonl meets the issue targets', async (t) => {
+  const m = score(loadGold('physionet-dev.jsonl'));
+  t.comment(JSON.stringify(m));
+  t.ok(m.spanRecall >= 0.85, `span recall ${m.spanRecall} >= 0.85`);
+  t.ok(m.phiFreeFlagged <= 0.15, `PHI-free flagged ${m.phiFreeFlagged} <= 0.15`);
 });

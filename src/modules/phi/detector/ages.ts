@@ -24,7 +24,7 @@ const PATTERNS: RegExp[] = [
     'gu',
   ),
   // "May, 90, on seven antihypertensives"
-  new RegExp(`(?:^|[.!?\\n]\\s*)\\p{Lu}\\p{Ll}+,\\s+(${AGE_NUMBER})(?=[,;]\\s)`, 'gu'),
+  new RegExp(`(?<=(?:^|[.!?\\n])[ \\t\\n]{0,8})\\p{Lu}\\p{Ll}+,\\s+(${AGE_NUMBER})(?=[,;]\\s)`, 'gu'),
   // "Aminu is 90", "(what the family call her) is 95", "(so 93)"
   new RegExp(`(?:\\p{Lu}\\p{Ll}+|\\)|\\b(?:husband|wife|partner|mother|father|mum|mom|dad|gran|grandma|grandad|granny|patient|pt))\\s+(?:is|was|turned|turns)\\s+(?:now\\s+|nearly\\s+|almost\\s+)?(${AGE})\\b(?![+.]\\d|\\+|\\s*(?:%|mg|kg|mmHg|bpm|ml|\\/))`, 'gu'),
   new RegExp(`\\(\\s*(?:so|now|aged?|age)\\s+(${AGE_NUMBER})\\s*\\)`, 'gi'),

@@ -1,7 +1,6 @@
 import type { Candidate } from './finding.js';
+import { MONTH_ABBR, MONTH_FULL } from '../vocabulary/calendar.js';
 
-const MONTH_FULL = 'January|February|March|April|May|June|July|August|September|October|November|December';
-const MONTH_ABBR = 'Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec';
 const MONTH = `(?:${MONTH_FULL}|${MONTH_ABBR})`;
 const WEEKDAY = '(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?';
 const ORDINAL_DAY = '(?:[12]?\\d|3[01])(?:st|nd|rd|th)';

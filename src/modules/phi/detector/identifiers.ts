@@ -61,6 +61,19 @@ function isDateShape(s: string): boolean {
   return /^\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})$/.test(s) || /^\d{4}-\d{1,2}-\d{1,2}$/.test(s) || /^\d{1,2}\/\d{4}$/.test(s);
 }
 
+// Blood pressures and their ranges (120-130/70), ventilator settings (30/700/10, 700X10, AC700X10),
+// volumes and rates with a unit (200-300CC), shift times (1900-0700) and ranges after a measure
+// (MAP57-63) are numbers of care, not of a person.
+function isMeasurementShape(s: string): boolean {
+  if (/\d\/\d/.test(s) && s.split(/[-/]/).every((g) => g.length <= 3)) return true;
+  if (/^[A-Z]*\d{2,4}X\d{1,3}$/i.test(s)) return true;
+  if (/\d(?:CC|ML|MG|MCG|L|KG|U|MEQ|MMHG)$/i.test(s)) return true;
+  if (/^[A-Z]{1,5}\d{1,3}-\d{1,3}$/i.test(s)) return true;
+  const times = /^(\d{4})-(\d{4})$/.exec(s);
+  if (times && [times[1]!, times[2]!].every((t) => Number(t.slice(0, 2)) <= 24 && Number(t.slice(2)) < 60)) return true;
+  return false;
+}
+
 function trimValue(value: string): string {
   return value.replace(/[-/_]+$/, '');
 }
@@ -85,7 +98,9 @@ export function findIdentifiers(text: string): Candidate[] {
     // A code mixing letters and digits (8G4KJ2) is an id with fewer digits than a bare number.
     const mixed = /[A-Za-z]/.test(bare) && bare.length >= 5;
     if (digits(bare) < (weakLabel && !mixed ? 4 : 2) || bare.length < 4) continue;
-    if (isCodeContext(text, m.index) || isDateShape(bare)) continue;
+    if (isCodeContext(text, m.index) || isDateShape(bare) || isMeasurementShape(bare)) continue;
+    // "ID: Tmax 100.8": a heading (infectious disease) before a measurement, not a label.
+    if (/^(?:ID|I\.D\.)\s*[:#=]?$/i.test(label) && /^[A-Za-z]+\s/.test(bare)) continue;
     push(start, end);
     LABELLED_ID.lastIndex = Math.max(LABELLED_ID.lastIndex, end);
   }
@@ -98,7 +113,7 @@ export function findIdentifiers(text: string): Candidate[] {
       if (re === ALNUM_CODE && (value.replace('#', '').length < 6 || digits(value) < 4)) continue;
       if (re === HYPHENATED_DIGITS && (digits(value) < 7 || isClinicalCodeShape(value) || isDateShape(value))) continue;
       if (re === SPACED_DIGITS && digits(value) < 10) continue;
-      if (isCodeContext(text, start)) continue;
+      if (isCodeContext(text, start) || isMeasurementShape(value)) continue;
       push(start, start + value.length);
     }
   }

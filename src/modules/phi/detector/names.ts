@@ -1,20 +1,11 @@
 import type { Candidate } from './finding.js';
 import { isEnglishWord, lexicons } from './lexicons.js';
 import { adjacent, isSentenceStart, type Token } from './tokens.js';
+import { EPONYM_NOUN } from '../vocabulary/clinical.js';
+import { MONTHS } from '../vocabulary/calendar.js';
+import { NAME_TITLES as TITLES, RELATION_WORDS as RELATIONS } from '../vocabulary/people.js';
 
-const TITLES = new Set(
-  'mr mrs ms miss mx dr doctor prof professor sr sra srta señor señora mme mlle herr frau lola lolo aunty auntie uncle chief pastor rev reverend sir dame lady lord nurse malam alhaji alhaja mallam baba mama sheikh'.split(' '),
-);
 
-const RELATIONS = new Set(
-  (
-    'wife husband partner spouse son daughter mum mom mother father dad brother sister grandson granddaughter grandchild grandad granddad grandpa grandfather ' +
-    'grandma grandmother granny gran nan nana nephew niece aunt auntie aunty uncle cousin fiancé fiancée fiance fiancee boyfriend girlfriend friend neighbour neighbor ' +
-    'carer caregiver stepson stepdaughter stepmother stepfather stepmum stepdad twin sibling baby child kid boy girl patient pt landlord landlady boss employer flatmate ' +
-    'roommate housemate widow widower ex-wife ex-husband daughter-in-law son-in-law mother-in-law father-in-law sister-in-law brother-in-law godson goddaughter ' +
-    'twins sons daughters kids children parents siblings grandchildren grandsons granddaughters brothers sisters called named nicknamed aka gp'
-  ).split(' '),
-);
 // "calls him X", "known as X", "goes by X"
 const NAMING_PHRASE = /\b(?:calls?\s+(?:him|her|them)|known\s+as|goes\s+by|answers\s+to|name\s+is|name['’]s)\s*$/i;
 const NAMING_PHRASE_ENDS = new Set(['him', 'her', 'them', 'as', 'by', 'to', 'is', 'name', 'names']);
@@ -36,18 +27,14 @@ const FAMILY_RELATIONS = new Set([...RELATIONS].filter((r) => !/^(?:patient|pt|b
 // Two or three capitals after "pt" are initials unless they are a label or a diagnosis.
 const NOT_PATIENT_INITIALS = new Set('ID MRN DOB SSN UR URN NHS CHI MBI AF MI PE DM HF RA MS CP ED UK US OK NO IV PO HR BP IN ON IS TO AT'.split(' '));
 
-// A proper noun followed by one of these names a disease, sign or score, not a person.
-const EPONYM_NOUN =
-  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|(?:I{1,3}|IV|V|VI)\b|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
 
 // Dotted initials that are abbreviations instead.
-const NOT_INITIALS = new Set(['U.S.', 'U.K.', 'D.O.B.', 'A.M.', 'P.M.', 'N.B.', 'P.S.', 'R.N.', 'M.D.', 'B.S.', 'E.R.', 'I.V.', 'P.O.', 'O.D.', 'B.D.', 'Q.D.', 'T.D.S.', 'D.C.', 'I.D.', 'U.N.', 'E.U.', 'L.A.', 'N.Y.', 'S.O.B.', 'C.O.', 'R.I.P.', 'A.K.A.']);
+const NOT_INITIALS = new Set(['U.S.', 'U.K.', 'D.O.B.', 'A.M.', 'P.M.', 'N.B.', 'P.S.', 'R.N.', 'M.D.', 'B.S.', 'E.R.', 'I.V.', 'P.O.', 'O.D.', 'B.D.', 'Q.D.', 'T.D.S.', 'D.C.', 'I.D.', 'U.N.', 'E.U.', 'L.A.', 'N.Y.', 'S.O.B.', 'C.O.', 'R.I.P.', 'A.K.A.', 'G.I.', 'G.U.', 'C.I.', 'H.O.', 'R.T.', 'O.R.', 'U.O.', 'C.V.', 'N.P.', 'P.A.', 'P.T.', 'O.T.', 'S.W.', 'D.N.R.', 'E.W.', 'V.S.', 'I.D.', 'B.S.', 'F.S.', 'N.G.', 'O.G.']);
 const DOTTED_INITIALS = /(?<![\p{L}.])\p{Lu}\.\s?\p{Lu}\.(?:\s?\p{Lu}\.)?(?![\p{L}])/gu;
 const AGE_SEX_AFTER = /^\s*[,(]\s*\d{1,3}\s*(?:[MFmf]\b|yo\b|y\/o|-?year-old|yrs?\b|\)|,|!)/;
 const AGE_SEX_BEFORE = /\b\d{1,3}\s?[MF],\s*$/;
 const SPEECH_AFTER = /^\s*(?:\)|says|said|wants|wanted|thinks|asked|asks|is|was|has|had|reports|reported|found|came|brought|insists|feels|tells|told|rang|called|doesn['’]t|does)\b/i;
 const PERSON_VERB_AFTER = /^\s+(?:says|said|wants|wanted|thinks|thought|asked|asks|insists|insisted|feels|felt|tells|told|rang|reports|reported|refuses|refused|agrees|agreed|worries|prefers)\b/i;
-const MONTHS = new Set('January February March April May June July August September October November December'.split(' '));
 
 // A name is capitalised and then lower case, in parts joined by a hyphen or an apostrophe
 // (O'Brien, Reyes-Montoya, McLeod); "HbSS", "SmPC" and "Pre-op" are not names.

@@ -2,6 +2,8 @@ import type { Candidate } from './finding.js';
 import { phrasesEndingIn } from './keyword-phrases.js';
 import { isEnglishWord, lexicons } from './lexicons.js';
 import { adjacent, gapBefore, type Token } from './tokens.js';
+import { CLINICAL_NOUN } from '../vocabulary/clinical.js';
+import { STATE_CODES } from '../vocabulary/places.js';
 
 const CAP = "\\p{Lu}[\\p{L}\\p{M}'’.-]*";
 const STREET_SUFFIX =
@@ -28,17 +30,12 @@ const NAMED_AREA = /\b(?:County|Parish|Borough|Township|District|Beach|Forest|He
 const CAPITALISED_WORDS_BEFORE = new RegExp(`(?<![\\p{L}'’])(?:${CAP}\\s+){1,3}$`, 'u');
 
 // US ZIP, Australian postcode or Indian PIN after a state, or after its own label.
-const STATE_CODES =
-  'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|NSW|VIC|QLD|SA|WA|TAS|NT|ACT|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT';
 const POSTCODE_AFTER_STATE = new RegExp(`\\b(?:${STATE_CODES})\\.?,?\\s+(\\d{4,5}(?:-\\d{4})?)\\b`, 'gd');
 const LABELLED_POSTCODE = /\b(?:ZIP(?:\s*code)?|post\s*code|postal\s+code|PIN(?:\s*code)?)\s*:?\s*(?:is\s+)?(\d{4,6}(?:-\d{4})?)\b/gid;
 const CITY_BEFORE_STATE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b`);
 // Before a postcode the state stays out of the span, so the address splits into its parts.
 const STATE_CODE_WITHOUT_POSTCODE = new RegExp(`^,\\s*(?:${STATE_CODES})\\b(?!\\s*\\d)`);
 
-// Words after a place name that make it the name of a disease, score or source instead.
-const CLINICAL_NOUN =
-  /^(?:['’]s?)?[\s-]*(?:criteria|criterion|score|scores|rule|rules|classification|grade|grading|guidelines?|definition|fever|virus|disease|sign|syndrome|handbook|type|scale|protocol|consensus|study|trial|regimen|staging|system|formula|equation|questionnaire|index|tube|shunt|splint|procedure|operation|repair|technique|manoeuvre|maneuver|position|method|convention|declaration|mole|encephalitis|flu|chorea|pain|pouch|shunt|strain|variant|model|cocktail|line|solution|agreement|approach|class)\b/i;
 
 // Before a word that is also a common word or a person's name, a place needs one of these.
 const LOCATIVE_CUE =
@@ -88,7 +85,8 @@ const MAX_PLACE_WORDS = 4;
 
 // "Canadian Syncope Risk Score": a clinical noun further along the run of capitalised words.
 function capitalisedRunNamesAThing(text: string, tokens: Token[], last: number): boolean {
-  for (let j = last; j + 1 < tokens.length && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!); j++) {
+  // A name of a thing is a few words long; looking further would make a run of capitals quadratic.
+  for (let j = last; j + 1 < tokens.length && j < last + MAX_PLACE_WORDS + 2 && tokens[j + 1]!.capitalised && adjacent(text, tokens[j]!, tokens[j + 1]!); j++) {
     if (CLINICAL_NOUN.test(` ${tokens[j + 1]!.word}`)) return true;
   }
   return false;

@@ -1,0 +1,9 @@
+/** Clinical words that turn a proper noun before them into a term, not a person or place. */
+
+// A proper noun followed by one of these names a disease, sign or score, not a person.
+export const EPONYM_NOUN =
+  /^['’]?s?\s*(?:disease|syndrome|sign|signs|score|scale|criteria|classification|grade|grading|test|triad|nodule|node|fracture|reconstruction|repair|procedure|operation|manoeuvre|maneuver|reflex|phenomenon|palsy|tumou?r|lymphoma|sarcoma|ulcer|disorder|anomaly|malformation|law|ratio|index|formula|equation|rule|rules|staging|stage|pouch|diverticulum|ligament|fascia|tube|catheter|needle|line|shunt|filter|stocking|splint|position|incision|lesion|spots|node|nodes|body|bodies|cells?|solution|regimen|protocol|technique|method|type|variant|positive|negative|\+ve|-ve|\+|equivalent|contracture|arthritis|encephalopathy|thyroiditis|ophthalmopathy|orbitopathy|oesophagus|esophagus|fever|virus|questionnaire|definition|guideline|guidelines|handbook|regime|study|trial|view|curve|murmur|hernia|cyst|gland|duct|space|area|zone|canal|valve|loop|block|sequence|criterion|collar|crisis|lady|phenotype|pupil|(?:I{1,3}|IV|V|VI)\b|pupils|bundle|bursa|joint|cycle|effect|rash|chorea|dementia|palsy|pain)\b/i;
+
+// Words after a place name that make it the name of a disease, score or source instead.
+export const CLINICAL_NOUN =
+  /^(?:['’]s?)?[\s-]*(?:criteria|criterion|score|scores|rule|rules|classification|grade|grading|guidelines?|definition|fever|virus|disease|sign|syndrome|handbook|type|scale|protocol|consensus|study|trial|regimen|staging|system|formula|equation|questionnaire|index|tube|shunt|splint|procedure|operation|repair|technique|manoeuvre|maneuver|position|method|convention|declaration|mole|encephalitis|flu|chorea|pain|pouch|shunt|strain|variant|model|cocktail|line|solution|agreement|approach|class)\b/i;
