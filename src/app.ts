@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { systemClock, type Clock } from './clock.js';
 import { notificationBatchLoader } from './modules/notifications/live.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { moderationRoutes } from './modules/moderation/routes.js';
 import { replyRoutes } from './modules/replies/routes.js';
@@ -19,11 +20,15 @@ import { passwordResetRoutes } from './modules/auth/password-reset-routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
+import { apiGuardPlugin } from './plugins/api-guard.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { safeErrorForLog } from './plugins/safe-error.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
 import { compiledSerializerCompiler } from './plugins/serializer.js';
 import { sessionPlugin } from './plugins/session.js';
+import { textInputPlugin } from './plugins/text-input.js';
+import { clientAddressPlugin, validAddress } from './plugins/trust-proxy.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -57,19 +62,23 @@ const requestSerializer = (request: { method: string; url: string; id: string; i
   method: request.method,
   path: request.url.split('?')[0],
   id: request.id,
-  ip: request.ip,
+  ip: validAddress(request.ip),
 });
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const resolved: ResolvedDeps = { ...deps, clock: deps.clock ?? systemClock };
+  const serializers = { req: requestSerializer, err: safeErrorForLog };
+  const logger = deps.logger ?? { level: deps.config.LOG_LEVEL };
   const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, serializers: { req: requestSerializer } },
+    // Given options (a test's stream) keep the serializers: no log line may carry SQL values.
+    logger: typeof logger === 'object' ? { ...logger, serializers: { ...serializers, ...logger.serializers } } : logger,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: 256 * 1024,
-    trustProxy: deps.config.NODE_ENV === 'production',
+    // Only TRUST_PROXY decides whether X-Forwarded-For names the client (unset: the socket).
+    trustProxy: deps.config.TRUST_PROXY,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -84,6 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(clientAddressPlugin);
+  await app.register(apiGuardPlugin);
+  await app.register(textInputPlugin);
   await app.register(openapiPlugin);
   await app.register(metricsPlugin);
   await app.register(securityPlugin);
@@ -103,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(passwordResetRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);
+  await app.register(auditRoutes);
   // Pages call the services above; registered last so they can rely on every module.
   await app.register(pagesPlugin);
   return app;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy } from './plugins/trust-proxy.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -33,6 +34,22 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Curbside <no-reply@curbside.invalid>'),
   /** How often each process looks for due mail and background jobs. */
   WORKER_POLL_MS: positiveInt(1000),
+  /**
+   * Which peers may name the client in X-Forwarded-For: a hop count, or a comma-separated list
+   * of proxy addresses and CIDRs. Unset: the socket's address is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return false as const;
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Connections each process keeps in its pool (PgBouncer or max_connections bound the sum). */
   DATABASE_POOL_SIZE: positiveInt(10),
   /** Server-side limit on any one statement; 0 means no limit. */

@@ -9,9 +9,13 @@ export const ERROR_CODES = [
   'bad_request',
   'invalid_json',
   'validation_failed',
+  'control_characters',
+  'invalid_input',
   // 401
   'unauthenticated',
   'invalid_credentials',
+  'totp_required',
+  'invalid_totp',
   // 403
   'forbidden',
   'not_verified',
@@ -25,6 +29,8 @@ export const ERROR_CODES = [
   'not_applicant',
   'csrf_invalid',
   'bad_origin',
+  'cross_origin',
+  'own_content',
   // 404
   'not_found',
   // 409
@@ -88,7 +94,7 @@ export class BadRequestError extends AppError {
 }
 
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'log in to continue', code: 'unauthenticated' | 'invalid_credentials' = 'unauthenticated') {
+  constructor(message = 'log in to continue', code: 'unauthenticated' | 'invalid_credentials' | 'totp_required' | 'invalid_totp' = 'unauthenticated') {
     super(401, code, message);
   }
 }
@@ -110,7 +116,10 @@ export type ForbiddenCode =
   | 'edit_window_closed'
   | 'wrong_password'
   | 'account_suspended'
-  | 'not_applicant';
+  | 'not_applicant'
+  | 'cross_origin'
+  | 'totp_required'
+  | 'own_content';
 
 export class ForbiddenError extends AppError {
   constructor(message = 'you may not do this', code: ForbiddenCode = 'forbidden') {

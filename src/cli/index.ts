@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { EmbeddedDatabaseError } from '../db/embedded.js';
+import { auditVerifyCommand } from './commands/audit-verify.js';
 import { backupCommand, restoreCommand } from './commands/backup.js';
 import { migrateCommand } from './commands/migrate.js';
 import { npiImportCommand } from './commands/npi-import.js';
@@ -9,7 +10,7 @@ import { UsageError, type Command, type CommandContext } from './command.js';
 
 export { UsageError };
 
-export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [migrateCommand, userCreateCommand, npiImportCommand, phiScanCommand, backupCommand, restoreCommand, auditVerifyCommand];
 
 export function helpText(): string {
   const lines = commands.map((c) => `  ${c.usage.padEnd(58)} ${c.summary}`);

@@ -17,7 +17,7 @@ export async function moderationPages(app: FastifyInstance): Promise<void> {
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {
     const moderator = viewerOf(request);
     const [verifications, flags] = await Promise.all([
-      verification.queue({ status: 'pending', limit: QUEUE_SIZE }),
+      verification.queue({ status: 'pending', limit: QUEUE_SIZE, audit: auditContextOf(request) }),
       moderation.queue({ moderator, status: 'open' }),
     ]);
     const done = (request.query as { done?: string }).done;

@@ -21,6 +21,13 @@ export function homeFor(viewer: Viewer | null): string {
   return '/verify';
 }
 
+/** "14 minutes", "1 minute", "40 seconds": how long a throttled login must wait. */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 /** Landing page with the login form, registration and logout. */
 export async function sessionPages(app: FastifyInstance): Promise<void> {
   const { auth } = app.services;
@@ -44,7 +51,7 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
       renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, values, expired: Boolean(held), held: held ? JSON.stringify(held) : '', errors: { _form: message } }, status);
     if (!parsed.success || !parsed.data.email || !parsed.data.password) return retry('Enter your email and password.', 422);
     try {
-      const { user, session } = await auth.login({ input: parsed.data, meta: clientMeta(request) });
+      const { user, session } = await auth.login({ input: parsed.data, meta: clientMeta(request), audit: auditContextOf(request) });
       setSessionCookie(app, reply, session);
       const viewer = { role: user.role, verification: user.verification } as Viewer;
       if (held && canUseClinical(viewer)) {
@@ -57,7 +64,7 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
       if (error instanceof InvalidCredentialsError) return retry('The email or password is not correct.', 401);
       if (error instanceof RateLimitedError) {
         reply.header('retry-after', String(error.retryAfter));
-        return retry('Too many failed attempts. Wait a few minutes and try again.', 429);
+        return retry(`Too many failed attempts from here. Try again in ${waitText(error.retryAfter)}, or reset your password.`, 429);
       }
       throw error;
     }
@@ -99,7 +106,7 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/logout', { config: page, ...csrf }, async (request, reply) => {
-    if (request.viewer) await auth.logout({ sessionId: request.viewer.sessionId });
+    if (request.viewer) await auth.logout({ userId: request.viewer.userId, sessionId: request.viewer.sessionId, audit: auditContextOf(request) });
     clearSessionCookie(app, reply);
     return seeOther(reply, '/');
   });

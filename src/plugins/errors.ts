@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, RateLimitedError } from '../errors.js';
+import { databaseErrorOf, safeErrorForLog } from './safe-error.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown };
@@ -101,6 +102,11 @@ export function describeError(error: FastifyError | Error): {
   if (status && status >= 400 && status < 500) {
     return { status, code: (fastifyCode ?? 'bad_request').toLowerCase(), message: error.message };
   }
+  // SQLSTATE class 22 (data exception: a value the column cannot hold) is bad input that got
+  // past a schema; it is still the client's request that is wrong, never a 500.
+  if (databaseErrorOf(error)?.code.startsWith('22')) {
+    return { status: 400, code: 'invalid_input', message: 'a value in the request cannot be stored' };
+  }
   return { status: 500, code: 'internal_error', message: 'something went wrong on our side' };
 }
 
@@ -120,9 +126,10 @@ export const errorsPlugin = fp(async function errorsPlugin(app: FastifyInstance)
   app.setErrorHandler(function handleError(error: FastifyError, request, reply) {
     const described = describeError(error);
     if (described.status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      request.log.error({ err: safeErrorForLog(error) }, 'request failed');
     } else {
-      request.log.info({ code: described.code, status: described.status }, 'request refused');
+      const sqlState = databaseErrorOf(error)?.code;
+      request.log.info({ code: described.code, status: described.status, ...(sqlState ? { sqlState } : {}) }, 'request refused');
     }
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfter));
     return answer(request, reply, described.status, described.code, described.message, described.details, error);

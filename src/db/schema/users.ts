@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, inet, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, inet, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const roleEnum = pgEnum('role', ['applicant', 'physician', 'moderator', 'admin']);
 export const verificationStatusEnum = pgEnum('verification_status', [
@@ -22,6 +22,11 @@ export const users = pgTable(
     specialty: text('specialty'),
     /** Why the account was rejected or suspended; shown to the account holder only. */
     statusReason: text('status_reason'),
+    /** Base32 TOTP secret (RFC 6238), set at setup; only used once totpEnabledAt is set. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last time step a code was accepted for: a code is good once. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

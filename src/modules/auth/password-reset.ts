@@ -2,13 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Clock } from '../../clock.js';
 import type { Database, DbOrTx } from '../../db/client.js';
-import { passwordResetTokens } from '../../db/schema/index.js';
+import { loginFailures, passwordResetTokens } from '../../db/schema/index.js';
 import { ValidationError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import type { Mailer } from '../mail/service.js';
 import { findUserByEmail } from '../users/service.js';
 import { updateUser } from '../users/repo.js';
-import { clearAccountFailures } from './repo.js';
 import { assertPasswordAllowed, hashPassword } from './passwords.js';
 import { endAllSessions } from './sessions.js';
 import { emailKeyOf } from './throttle.js';
@@ -84,7 +83,7 @@ export async function confirmPasswordReset(deps: ResetDeps, input: { token: stri
       .where(and(eq(passwordResetTokens.userId, row.userId), isNull(passwordResetTokens.usedAt)));
     const user = await updateUser(tx, row.userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
     const revoked = await endAllSessions(tx, row.userId, now, 'password_reset');
-    if (user) await clearAccountFailures(tx, emailKeyOf(user.email));
+    if (user) await tx.delete(loginFailures).where(eq(loginFailures.emailKey, emailKeyOf(user.email)));
     await recordAudit(tx, { ...audit, actorId: row.userId }, {
       action: 'auth.password_reset',
       targetType: 'user',

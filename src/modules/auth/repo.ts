@@ -6,50 +6,52 @@ export async function insertLoginFailure(db: DbOrTx, values: { emailKey: string;
   await db.insert(loginFailures).values(values);
 }
 
-/** Failures since `since` for the account and for the IP, counted in one round trip. */
+/**
+ * Failures since `since` for the account (any address), for the address (any account) and for
+ * the pair, counted in one round trip.
+ */
 export async function countLoginFailures(
   db: DbOrTx,
   key: { emailKey: string; ip: string | null },
   since: Date,
-): Promise<{ account: number; ip: number }> {
+): Promise<{ account: number; ip: number; pair: number }> {
+  const sameIp = key.ip ? sql`${loginFailures.ip} = ${key.ip}::inet` : sql`${loginFailures.ip} is null`;
   const [row] = await db
     .select({
       account: sql<number>`count(*) filter (where ${loginFailures.emailKey} = ${key.emailKey})`.mapWith(Number),
-      ip: key.ip ? sql<number>`count(*) filter (where ${loginFailures.ip} = ${key.ip}::inet)`.mapWith(Number) : sql<number>`0`.mapWith(Number),
+      ip: key.ip ? sql<number>`count(*) filter (where ${sameIp})`.mapWith(Number) : sql<number>`0`.mapWith(Number),
+      pair: sql<number>`count(*) filter (where ${loginFailures.emailKey} = ${key.emailKey} and ${sameIp})`.mapWith(Number),
     })
     .from(loginFailures)
-    .where(
-      and(
-        gte(loginFailures.at, since),
-        key.ip ? sql`(${loginFailures.emailKey} = ${key.emailKey} or ${loginFailures.ip} = ${key.ip}::inet)` : eq(loginFailures.emailKey, key.emailKey),
-      ),
-    );
-  return { account: row?.account ?? 0, ip: row?.ip ?? 0 };
+    .where(and(gte(loginFailures.at, since), key.ip ? sql`(${loginFailures.emailKey} = ${key.emailKey} or ${sameIp})` : eq(loginFailures.emailKey, key.emailKey)));
+  return { account: row?.account ?? 0, ip: row?.ip ?? 0, pair: row?.pair ?? 0 };
 }
 
 /**
- * The time of the n-th most recent failure since `since` for one key: once it leaves the
- * window, the count drops below n again.
+ * The time of the n-th most recent failure of one account from one address since `since`:
+ * once it leaves the window, the count drops below n again.
  */
 export async function nthRecentFailureAt(
   db: DbOrTx,
-  key: { emailKey: string } | { ip: string },
+  key: { emailKey: string; ip: string | null },
   since: Date,
   n: number,
 ): Promise<Date | undefined> {
-  const match = 'emailKey' in key ? eq(loginFailures.emailKey, key.emailKey) : sql`${loginFailures.ip} = ${key.ip}::inet`;
+  const sameIp = key.ip ? sql`${loginFailures.ip} = ${key.ip}::inet` : sql`${loginFailures.ip} is null`;
   const [row] = await db
     .select({ at: loginFailures.at })
     .from(loginFailures)
-    .where(and(match, gte(loginFailures.at, since)))
+    .where(and(eq(loginFailures.emailKey, key.emailKey), sameIp, gte(loginFailures.at, since)))
     .orderBy(desc(loginFailures.at))
     .offset(n - 1)
     .limit(1);
   return row?.at;
 }
 
-export async function clearAccountFailures(db: DbOrTx, emailKey: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.emailKey, emailKey));
+/** The failures of one account from one address (its holder has just logged in from there). */
+export async function clearPairFailures(db: DbOrTx, key: { emailKey: string; ip: string | null }): Promise<void> {
+  const sameIp = key.ip ? sql`${loginFailures.ip} = ${key.ip}::inet` : sql`${loginFailures.ip} is null`;
+  await db.delete(loginFailures).where(and(eq(loginFailures.emailKey, key.emailKey), sameIp));
 }
 
 /** Rows older than the window are never read again. */

@@ -8,7 +8,7 @@ import type { ClientMeta } from './service.js';
 
 export function clientMeta(request: FastifyRequest): ClientMeta {
   const agent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
+  return { ip: request.clientIp, userAgent: typeof agent === 'string' ? agent.slice(0, 512) : null };
 }
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -32,7 +32,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/login',
     { config: coarseLimit, schema: { body: loginBody, response: { 200: userResponse } } },
     async (request, reply) => {
-      const { user, session } = await auth.login({ input: request.body, meta: clientMeta(request) });
+      const { user, session } = await auth.login({ input: request.body, meta: clientMeta(request), audit: auditContextOf(request) });
       setSessionCookie(app, reply, session);
       return { user: presentSelf(user) };
     },
@@ -44,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     bodyless.removeContentTypeParser('application/json');
     bodyless.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
     bodyless.post('/api/auth/logout', { preHandler: requireViewer }, async (request, reply) => {
-      await auth.logout({ sessionId: viewerOf(request).sessionId });
+      await auth.logout({ ...viewerOf(request), audit: auditContextOf(request) });
       clearSessionCookie(app, reply);
       return reply.code(204).send();
     });

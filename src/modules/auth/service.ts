@@ -6,7 +6,7 @@ import { recordAudit, type AuditContext } from '../audit/service.js';
 import { createUser, findUserByEmail, findUserById, setPassword, type UserRow } from '../users/service.js';
 import { assertPasswordAllowed, hashPassword, verifyPassword } from './passwords.js';
 import { endAllSessions, endSession, startSession, type StartedSession } from './sessions.js';
-import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure, slowdownMs } from './throttle.js';
+import { checkLoginThrottle, clearLoginFailures, emailKeyOf, recordLoginFailure } from './throttle.js';
 
 export interface AuthDeps {
   db: Database;
@@ -51,32 +51,45 @@ async function register(
  */
 async function login(
   deps: AuthDeps,
-  { input, meta }: { input: { email: string; password: string }; meta: ClientMeta },
+  { input, meta, audit }: { input: { email: string; password: string }; meta: ClientMeta; audit: AuditContext },
 ): Promise<{ user: UserRow; session: StartedSession }> {
   const { limits } = deps;
   const key = { emailKey: emailKeyOf(input.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures, limits.slowdownStepMs);
   if (verdict.refused) {
+    // The typed email is never stored: the attempt is tied to the account's hash only.
+    await recordAudit(deps.db, audit, { action: 'auth.login_throttled', data: { emailKey: key.emailKey } });
     throw new RateLimitedError('too many failed logins; try again later', verdict.retryAfterSeconds);
   }
-  const pause = slowdownMs(verdict.failures, limits.slowdownStepMs);
-  if (pause > 0) await sleep(pause);
+  if (verdict.pauseMs > 0) await sleep(verdict.pauseMs);
 
   const user = await findUserByEmail(deps.db, input.email.trim());
   const ok = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !ok) {
-    await recordLoginFailure(deps.db, key, deps.clock.now());
+    await deps.db.transaction(async (tx) => {
+      await recordLoginFailure(tx, key, deps.clock.now());
+      await recordAudit(tx, audit, {
+        action: 'auth.login_failed',
+        ...(user ? { targetType: 'user', targetId: user.id } : {}),
+        data: { emailKey: key.emailKey, knownAccount: Boolean(user) },
+      });
+    });
     throw new InvalidCredentialsError(BAD_CREDENTIALS);
   }
   const session = await deps.db.transaction(async (tx) => {
     await clearLoginFailures(tx, key, deps.clock.now());
-    return startSession(tx, deps.secret, user.id, deps.clock.now(), meta);
+    const started = await startSession(tx, deps.secret, user.id, deps.clock.now(), meta);
+    await recordAudit(tx, { ...audit, actorId: user.id }, { action: 'auth.login', targetType: 'user', targetId: user.id, data: { sessionId: started.sessionId } });
+    return started;
   });
   return { user, session };
 }
 
-async function logout(deps: AuthDeps, { sessionId }: { sessionId: string }): Promise<void> {
-  await endSession(deps.db, sessionId, deps.clock.now(), 'logout');
+async function logout(deps: AuthDeps, { userId, sessionId, audit }: { userId: string; sessionId: string; audit: AuditContext }): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await endSession(tx, sessionId, deps.clock.now(), 'logout');
+    await recordAudit(tx, { ...audit, actorId: userId }, { action: 'auth.logout', targetType: 'user', targetId: userId, data: { sessionId } });
+  });
 }
 
 /**
@@ -92,8 +105,9 @@ async function changePassword(
   const user = await findUserById(deps.db, userId);
   if (!user) throw new UnauthenticatedError();
   const key = { emailKey: emailKeyOf(user.email), ip: meta.ip };
-  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures);
+  const verdict = await checkLoginThrottle(deps.db, key, deps.clock.now(), limits.maxFailures, limits.slowdownStepMs);
   if (verdict.refused) throw new RateLimitedError('too many wrong passwords; try again later', verdict.retryAfterSeconds);
+  if (verdict.pauseMs > 0) await sleep(verdict.pauseMs);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await recordLoginFailure(deps.db, key, deps.clock.now());
     throw new ForbiddenError('the current password is not correct', 'wrong_password');

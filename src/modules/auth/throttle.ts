@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../../db/client.js';
-import { clearAccountFailures, countLoginFailures, insertLoginFailure, nthRecentFailureAt, pruneLoginFailures } from './repo.js';
+import { clearPairFailures, countLoginFailures, insertLoginFailure, nthRecentFailureAt, pruneLoginFailures } from './repo.js';
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** Failures allowed at full speed before each further attempt is slowed. */
@@ -20,27 +20,24 @@ export interface ThrottleKey {
   ip: string | null;
 }
 
-export type ThrottleVerdict = { refused: false; failures: number } | { refused: true; retryAfterSeconds: number };
+export type ThrottleVerdict = { refused: false; pauseMs: number } | { refused: true; retryAfterSeconds: number };
 
 /**
- * Refused once the account or the IP has `limit` failures in the last 15 minutes; the wait is
- * until the failure that reached the limit leaves the window.
+ * The rule (SPEC, "Accounts and security"): failures are counted per account AND address.
+ * - `limit` failures of one account from one address in 15 minutes refuse that pair (429)
+ *   until the oldest of them leaves the window; nothing else is ever refused, so failures from
+ *   a shared address (a hospital's NAT) never stop a colleague whose own attempts from there
+ *   did not fail, and an attacker elsewhere never locks the holder out.
+ * - An account failing from many addresses, or an address failing for many accounts, is
+ *   slowed: a growing pause before the password is checked (capped at 2 s).
  */
-export async function checkLoginThrottle(db: DbOrTx, key: ThrottleKey, now: Date, limit: number): Promise<ThrottleVerdict> {
+export async function checkLoginThrottle(db: DbOrTx, key: ThrottleKey, now: Date, limit: number, stepMs: number): Promise<ThrottleVerdict> {
   const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
   const counts = await countLoginFailures(db, key, since);
-  if (counts.account < limit && counts.ip < limit) return { refused: false, failures: Math.max(counts.account, counts.ip) };
-  const waits: number[] = [];
-  for (const [over, which] of [
-    [counts.account >= limit, { emailKey: key.emailKey }],
-    [counts.ip >= limit && key.ip !== null, { ip: key.ip! }],
-  ] as const) {
-    if (!over) continue;
-    // The limit-th most recent failure: when it ages out, fewer than `limit` remain.
-    const at = await nthRecentFailureAt(db, which, since, limit);
-    if (at) waits.push(at.getTime() + LOGIN_WINDOW_MS - now.getTime());
-  }
-  const waitMs = Math.max(1000, ...waits);
+  if (counts.pair < limit) return { refused: false, pauseMs: slowdownMs(Math.max(counts.account, counts.ip), stepMs) };
+  // The limit-th most recent failure of the pair: when it ages out, fewer than `limit` remain.
+  const at = await nthRecentFailureAt(db, key, since, limit);
+  const waitMs = Math.max(1000, at ? at.getTime() + LOGIN_WINDOW_MS - now.getTime() : 1000);
   return { refused: true, retryAfterSeconds: Math.ceil(waitMs / 1000) };
 }
 
@@ -55,11 +52,10 @@ export async function recordLoginFailure(db: DbOrTx, key: ThrottleKey, now: Date
 }
 
 /**
- * A correct password clears the account's own failures (its owner has just proved who they
- * are), but not the IP's: an attacker spraying many accounts from one address could otherwise
- * reset the IP counter by logging in to an account of their own now and then.
+ * A correct password clears that account's failures from this address only: failures an
+ * attacker made elsewhere keep counting, so the holder logging in never buys them more guesses.
  */
 export async function clearLoginFailures(db: DbOrTx, key: ThrottleKey, now: Date): Promise<void> {
-  await clearAccountFailures(db, key.emailKey);
+  await clearPairFailures(db, key);
   await pruneLoginFailures(db, new Date(now.getTime() - LOGIN_WINDOW_MS));
 }

@@ -30,8 +30,20 @@ export interface Applicant {
   verification: string;
 }
 
-export function presentQueueItem(row: VerificationRow, applicant: Applicant, entry: RegistryEntry | undefined): z.infer<typeof queueItem> {
+export interface OtherClaim {
+  userId: string;
+  handle: string;
+  status: string;
+}
+
+export function presentQueueItem(
+  row: VerificationRow,
+  applicant: Applicant,
+  entry: RegistryEntry | undefined,
+  otherClaims: OtherClaim[] = [],
+): z.infer<typeof queueItem> {
   const evidence = {
+    duplicateNpi: otherClaims.length > 0,
     registryMatch: row.registryMatch,
     nameMatch: row.nameMatch,
     physicianTaxonomy: row.physicianTaxonomy,
@@ -45,6 +57,7 @@ export function presentQueueItem(row: VerificationRow, applicant: Applicant, ent
     ...evidence,
     evidence,
     reopenReason: row.reopenReason,
+    npiAlsoClaimedBy: otherClaims,
     decidedBy: row.decidedBy,
     userId: applicant.id,
     handle: applicant.handle,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { users, verificationRequests } from '../../db/schema/index.js';
 
@@ -89,3 +89,16 @@ export async function pendingWithNpi(db: DbOrTx): Promise<VerificationRow[]> {
     .where(and(eq(verificationRequests.status, 'pending'), isNotNull(verificationRequests.npi)));
 }
 
+
+/**
+ * Pending and approved requests naming any of these NPIs, with the account behind each: two
+ * accounts claiming one number is evidence a moderator must see.
+ */
+export async function claimsOfNpis(db: DbOrTx, npis: string[]) {
+  if (npis.length === 0) return [];
+  return db
+    .select({ npi: verificationRequests.npi, userId: users.id, handle: users.handle, status: verificationRequests.status })
+    .from(verificationRequests)
+    .innerJoin(users, eq(users.id, verificationRequests.userId))
+    .where(and(inArray(verificationRequests.npi, npis), inArray(verificationRequests.status, ['pending', 'approved'])));
+}

@@ -33,7 +33,7 @@ export const verificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/moderation/verifications',
     { preHandler: requireModerator, schema: { querystring: queueQuery, response: { 200: queueResponse } } },
-    async (request) => ({ items: await service.queue({ status: request.query.status, limit: request.query.limit }) }),
+    async (request) => ({ items: await service.queue({ status: request.query.status, limit: request.query.limit, audit: auditContextOf(request) }) }),
   );
 
   app.post(

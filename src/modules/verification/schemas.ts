@@ -42,6 +42,8 @@ export const ownVerification = z.object({
 });
 
 export const evidenceSchema = z.object({
+  /** Another account has a pending or approved request with the same NPI. */
+  duplicateNpi: z.boolean(),
   registryMatch: z.boolean(),
   nameMatch: z.boolean(),
   physicianTaxonomy: z.boolean(),
@@ -75,6 +77,8 @@ export const queueItem = ownVerification.extend({
   ...evidenceSchema.shape,
   evidence: evidenceSchema,
   reopenReason: z.string().nullable(),
+  /** The other accounts (pending or approved) claiming this request's NPI. */
+  npiAlsoClaimedBy: z.array(z.object({ userId: z.string(), handle: z.string(), status: z.string() })),
   userId: z.string(),
   handle: z.string(),
   email: z.string(),

@@ -16,6 +16,7 @@ import {
   findVerificationForUpdate,
   insertVerification,
   latestVerificationOf,
+  claimsOfNpis,
   listVerifications,
   pendingWithNpi,
   supersedePending,
@@ -107,15 +108,33 @@ async function ownVerification(deps: Pick<VerificationDeps, 'db'>, { userId }: {
 }
 
 async function withRegistry(db: DbOrTx, rows: { request: VerificationRow; applicant: Applicant }[]) {
-  const entries = await lookupNpis(
-    db,
-    rows.flatMap((r) => (r.request.npi ? [r.request.npi] : [])),
-  );
-  return rows.map((r) => presentQueueItem(r.request, r.applicant, r.request.npi ? entries.get(r.request.npi) : undefined));
+  const npis = [...new Set(rows.flatMap((r) => (r.request.npi ? [r.request.npi] : [])))];
+  const [entries, claims] = await Promise.all([lookupNpis(db, npis), claimsOfNpis(db, npis)]);
+  return rows.map((r) => {
+    const npi = r.request.npi;
+    const others = npi
+      ? claims.filter((c) => c.npi === npi && c.userId !== r.applicant.id).map(({ userId, handle, status }) => ({ userId, handle, status }))
+      : [];
+    return presentQueueItem(r.request, r.applicant, npi ? entries.get(npi) : undefined, others);
+  });
 }
 
-async function verificationQueue(deps: Pick<VerificationDeps, 'db'>, { status, limit }: { status: VerificationStatus; limit: number }) {
-  return withRegistry(deps.db, await listVerifications(deps.db, status, limit));
+/**
+ * The queue shows who applicants are (names, e-mail, NPI): each opening is an audit event
+ * naming the accounts whose identity data the moderator saw.
+ */
+async function verificationQueue(
+  deps: Pick<VerificationDeps, 'db'>,
+  { status, limit, audit }: { status: VerificationStatus; limit: number; audit: AuditContext },
+) {
+  const items = await withRegistry(deps.db, await listVerifications(deps.db, status, limit));
+  await recordAudit(deps.db, audit, {
+    action: 'identity.viewed',
+    targetType: 'verification_queue',
+    targetId: status,
+    data: { userIds: items.map((item) => item.userId) },
+  });
+  return items;
 }
 
 /** How many requests wait for a moderator. */
