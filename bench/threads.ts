@@ -241,6 +241,8 @@ async function main(): Promise<void> {
         DATABASE_URL: databaseUrl,
         SESSION_SECRET: secret,
         NODE_ENV: 'production',
+        // No mail leaves during a benchmark: nothing listens there, the outbox just retries.
+        SMTP_URL: 'smtp://127.0.0.1:9',
         LOG_LEVEL: 'warn',
         HOST: '127.0.0.1',
         PUBLIC_ORIGIN: `http://127.0.0.1:${appPort}`,

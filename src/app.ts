@@ -4,16 +4,19 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { systemClock, type Clock } from './clock.js';
+import { notificationBatchLoader } from './modules/notifications/live.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { moderationRoutes } from './modules/moderation/routes.js';
 import { replyRoutes } from './modules/replies/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
-import { createLiveAdapters } from './modules/live/adapters.js';
+import { caseCreatedLoader, createLiveAdapters } from './modules/live/adapters.js';
 import { liveRoutes, type LiveOptions } from './modules/live/routes.js';
+import { createNotifications, notificationsPlugin, type NotificationOptions } from './modules/notifications/plugin.js';
 import { metricsPlugin } from './modules/metrics/routes.js';
 import { phiRoutes } from './modules/phi/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
+import { passwordResetRoutes } from './modules/auth/password-reset-routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { verificationRoutes } from './modules/verification/routes.js';
 import { pagesPlugin } from './pages/plugin.js';
@@ -36,6 +39,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Timings and bounds of the live websocket (tests shorten them). */
   live?: Omit<LiveOptions, 'payloads' | 'source'>;
+  /** Background worker and mail transport (tests may run jobs and drain mail themselves). */
+  notifications?: NotificationOptions;
 }
 
 export interface ResolvedDeps extends AppDeps {
@@ -80,7 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler({ verify: deps.config.NODE_ENV === 'test' }));
   app.decorate('deps', resolved);
-  const services = createServices({ db: deps.database.db, clock: resolved.clock, config: deps.config });
+  const notifications = createNotifications({ db: deps.database.db, clock: resolved.clock, config: deps.config, log: app.log, transport: deps.notifications?.transport });
+  const services = createServices({ db: deps.database.db, clock: resolved.clock, config: deps.config, notify: notifications.notifier });
   app.decorate('services', services);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -96,11 +102,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionPlugin);
   await app.register(healthRoutes);
   await app.register(phiRoutes);
-  await app.register(liveRoutes, { ...deps.live, ...createLiveAdapters(services) });
+  await app.register(liveRoutes, {
+    ...deps.live,
+    ...createLiveAdapters(services),
+    userEvents: { notifications: notificationBatchLoader(deps.database.db), 'case.created': caseCreatedLoader(services) },
+  });
+  await app.register(notificationsPlugin, { parts: notifications, worker: deps.notifications?.worker });
   await app.register(caseRoutes);
   await app.register(replyRoutes);
   await app.register(moderationRoutes);
   await app.register(authRoutes);
+  await app.register(passwordResetRoutes);
   await app.register(verificationRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);

@@ -26,6 +26,14 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt(300),
   /** Extra wait per failed login beyond the third in the window (capped at 2 s); 0 disables it. */
   LOGIN_SLOWDOWN_MS: nonNegativeInt(250),
+  /** Where mail leaves (smtp:// or smtps://, credentials in the URL). Required in production. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Curbside <no-reply@curbside.invalid>'),
+  /** How often each process looks for due mail and background jobs. */
+  WORKER_POLL_MS: positiveInt(1000),
   /**
    * Which peers may name the client in X-Forwarded-For: a hop count, or a comma-separated list
    * of proxy addresses and CIDRs. Unset: the socket's address is the client.
@@ -93,10 +101,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   const dataDir = path.resolve(values.DATA_DIR);
+  const sessionSecret = values.SESSION_SECRET ?? developmentSecret(values.NODE_ENV, dataDir);
+  if (values.NODE_ENV === 'production' && !values.SMTP_URL) {
+    throw new ConfigError('SMTP_URL is required when NODE_ENV=production (e.g. smtp://user:pass@mail.example.org:587)');
+  }
   return {
     ...values,
     DATA_DIR: dataDir,
-    SESSION_SECRET: values.SESSION_SECRET ?? developmentSecret(values.NODE_ENV, dataDir),
+    SESSION_SECRET: sessionSecret,
     PUBLIC_ORIGIN: values.PUBLIC_ORIGIN ?? `http://${hostForUrl(values.HOST)}:${values.PORT}`,
   };
 }

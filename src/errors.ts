@@ -62,6 +62,10 @@ export const ERROR_CODES = [
   'password_too_short',
   'password_too_long',
   'password_too_common',
+  'invalid_reset_token',
+  'unknown_handle',
+  'cannot_follow_self',
+  'invalid_time_zone',
   // 429, 500, 503
   'rate_limited',
   'internal_error',
@@ -165,7 +169,11 @@ export type RuleCode =
   | 'own_role'
   | 'password_too_short'
   | 'password_too_long'
-  | 'password_too_common';
+  | 'password_too_common'
+  | 'invalid_reset_token'
+  | 'unknown_handle'
+  | 'cannot_follow_self'
+  | 'invalid_time_zone';
 
 /**
  * The input had the right shape but broke a rule (422): a bad NPI check digit, a weak

@@ -51,7 +51,14 @@ t.test('a bad value names the variable in one line', async (t) => {
 t.test('production without SESSION_SECRET refuses to start', async (t) => {
   t.throws(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() }), /SESSION_SECRET is required/);
   const secret = 'x'.repeat(40);
-  t.equal(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, DATA_DIR: dataDir() }).SESSION_SECRET, secret);
+  t.equal(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, SMTP_URL: 'smtp://127.0.0.1:2525', DATA_DIR: dataDir() }).SESSION_SECRET, secret);
+});
+
+t.test('production without SMTP_URL refuses to start; development and tests do without', async (t) => {
+  const secret = 'x'.repeat(40);
+  t.throws(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, DATA_DIR: dataDir() }), /SMTP_URL is required/);
+  t.equal(loadConfig({ DATA_DIR: dataDir() }).SMTP_URL, undefined);
+  t.throws(() => loadConfig({ DATA_DIR: dataDir(), SMTP_URL: 'http://mail' }), /invalid environment variable SMTP_URL/);
 });
 
 t.test('development generates a secret once and keeps it in the data dir', async (t) => {

@@ -122,6 +122,10 @@ function start() {
         return;
       }
       if (message.caseId && message.caseId !== caseId) return;
+      if (message.type === 'notification' || message.type === 'case.created') {
+        window.dispatchEvent(new CustomEvent('curbside:message', { detail: message }));
+        return;
+      }
       if (typeof message.seq === 'number' && message.type !== 'subscribed') {
         if (message.seq <= lastSeq) return;
         lastSeq = message.seq;
@@ -156,6 +160,8 @@ function start() {
         case 'error':
           break;
         default:
+          // Notifications and new cases: notify.js shows them (this is the page's one socket).
+          window.dispatchEvent(new CustomEvent('curbside:message', { detail: message }));
           break;
       }
     });

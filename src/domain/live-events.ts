@@ -17,6 +17,8 @@ export const TOPICS = {
   user: 'user',
   /** A process's viewer count for a case: `{processId, caseId, viewers}`, repeated as a heartbeat. */
   presence: 'presence',
+  /** For one user's sockets (`userId` set) or every socket: `{kind, id, userId?}`, e.g. a notification batch or a new case. */
+  userEvents: 'user_events',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -17,6 +17,9 @@ import { countPendingVerifications } from '../modules/verification/service.js';
 import { casePages } from './case-pages.js';
 import { threadPages } from './thread-pages.js';
 import { moderationPages } from './moderation-pages.js';
+import { notificationPages } from './notification-pages.js';
+import { passwordResetPages } from './password-reset-pages.js';
+import { settingsPages } from './settings-pages.js';
 import { sessionPages } from './session-pages.js';
 import { verifyPages } from './verify-pages.js';
 
@@ -99,10 +102,14 @@ export const pagesPlugin = fp(async function pagesPlugin(app: FastifyInstance) {
       const [verifications, flags] = await Promise.all([countPendingVerifications(counting), app.services.moderation.countOpenFlags()]);
       setModeratorCounts(request, { verifications, flags });
     });
+    // Not encapsulated: its hook counts unread notifications for the bell on every page.
+    await pages.register(fp(notificationPages));
     await pages.register(sessionPages);
     await pages.register(verifyPages);
     await pages.register(casePages);
     await pages.register(threadPages);
     await pages.register(moderationPages);
+    await pages.register(settingsPages);
+    await pages.register(passwordResetPages);
   });
 });

@@ -45,6 +45,7 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply) {
     viewer,
     canUseClinical: canUseClinical(viewer),
     canModerate: canModerate(viewer),
+    unreadNotifications: request.unreadNotifications ?? null,
     moderatorCounts: moderatorCounts.get(request) ?? null,
     themeColor: THEME_COLOR,
     csrfToken: reply.generateCsrf(),

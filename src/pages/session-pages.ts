@@ -36,7 +36,8 @@ export async function sessionPages(app: FastifyInstance): Promise<void> {
   app.get('/', { config: page }, async (request, reply) => {
     const next = safeNext((request.query as { next?: unknown }).next);
     if (request.viewer) return seeOther(reply, canUseClinical(request.viewer) ? next : homeFor(request.viewer));
-    return renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next });
+    const passwordReset = (request.query as { reset?: unknown }).reset === '1';
+    return renderPage(request, reply, 'home', { title: 'Log in', nav: 'login', next, passwordReset });
   });
 
   app.post('/login', { config: page, ...csrf }, async (request, reply) => {

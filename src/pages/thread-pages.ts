@@ -1,3 +1,4 @@
+import { watching } from '../modules/notifications/inbox.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { auditContextOf } from '../modules/audit/service.js';
@@ -58,6 +59,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
     services,
     async renderThread(request, reply, caseId, form = {}, status = 200) {
       const { kase, replies, can, lastSeq, now } = await loadThread(request, caseId);
+      const isWatching = await watching({ db: app.deps.database.db, clock: app.deps.clock }, viewerOf(request), kase.id);
       const repost = (request.query as { repost?: string }).repost;
       const hiddenReply = repost && !form.reply ? replies.find((r) => r.reply.id === repost && r.can.repost) : undefined;
       if (hiddenReply) form = { ...form, reply: { values: { body: hiddenReply.reply.body } } };
@@ -65,7 +67,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
         request,
         reply,
         'case',
-        { title: kase.title, nav: 'cases', scripts: ['js/live.js', 'js/phi.js', 'js/thread.js'], case: kase, can, replies, lastSeq, now, form, repostNote: Boolean(hiddenReply) },
+        { title: kase.title, nav: 'cases', scripts: ['js/live.js', 'js/phi.js', 'js/thread.js'], case: kase, can, replies, lastSeq, now, form, repostNote: Boolean(hiddenReply), watching: isWatching },
         status,
       );
     },

@@ -50,13 +50,14 @@ export async function createTestApp(
     env?: Record<string, string>;
     clock?: TestClock;
     live?: AppDeps['live'];
+    notifications?: AppDeps['notifications'];
     logger?: AppDeps['logger'];
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(t));
   const clock = options.clock ?? new TestClock();
   const config = testConfig(options.env);
-  const app = await buildApp({ config, database, clock, live: options.live, ...(options.logger ? { logger: options.logger } : {}) });
+  const app = await buildApp({ config, database, clock, live: options.live, notifications: options.notifications, ...(options.logger ? { logger: options.logger } : {}) });
   t.teardown(() => app.close());
   return { app, database, clock, config };
 }

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, RateLimitedError } from '../../errors.js
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import { canModerate } from '../auth/policy.js';
 import type { Viewer } from '../auth/session-types.js';
+import type { CaseNotifier } from '../notifications/service.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { latestCaseSeq, latestCaseSeqs, listCaseEventsSince, nextCaseSeq, recordCaseEvent, writeCaseEvent } from './events.js';
 import { renderMarkdown } from './markdown.js';
@@ -37,6 +38,8 @@ export interface CasesServiceDeps {
   db: Database;
   clock: Clock;
   postsPerMinute: number;
+  /** Told inside each write's transaction (watchers, followers, authors); absent in the CLI. */
+  notify?: CaseNotifier;
 }
 
 export interface CasePage {
@@ -130,6 +133,7 @@ export function createCasesService(deps: CasesServiceDeps) {
         updatedAt: now,
       });
       await recordAcknowledgements(tx, { targetType: 'case', targetId: row.id, findings: phi.acknowledged, by: viewer.userId, at: now });
+      await deps.notify?.caseCreated(tx, { id: row.id, authorId: row.authorId, specialty: row.specialty, urgency: row.urgency, createdAt: now });
       return { ...row, authorHandle: viewer.handle, authorSpecialty: viewer.specialty };
     });
   }
@@ -191,6 +195,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       });
       await recordAcknowledgements(tx, { targetType: 'case', targetId: caseId, findings: phi.acknowledged, by: viewer.userId, at: now });
       await recordCaseEvent(tx, caseId, 'case.updated');
+      await deps.notify?.outcomePosted(tx, kase);
       return { ...kase, ...row! };
     });
   }
@@ -204,6 +209,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       if (status === kase.status) return kase;
       const row = await updateCase(tx, caseId, { status });
       await recordCaseEvent(tx, caseId, 'case.updated');
+      if (status === 'solved') await deps.notify?.solved(tx, kase);
       return { ...kase, ...row! };
     });
   }
@@ -230,6 +236,7 @@ export function createCasesService(deps: CasesServiceDeps) {
       const row = await updateCase(tx, caseId, { outcome: input.outcome, outcomeHtml, outcomeAt: now });
       await recordAcknowledgements(tx, { targetType: 'case', targetId: caseId, findings: phi.acknowledged, by: viewer.userId, at: now });
       await recordCaseEvent(tx, caseId, 'case.updated');
+      await deps.notify?.outcomePosted(tx, kase);
       return { ...kase, ...row! };
     });
   }

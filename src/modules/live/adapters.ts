@@ -5,7 +5,7 @@ import type { CasesService } from '../cases/service.js';
 import { canReadReply } from '../replies/policy.js';
 import { presentReply } from '../replies/presenters.js';
 import type { RepliesService } from '../replies/service.js';
-import type { PayloadLoader } from './payloads.js';
+import type { LoadedPayload, PayloadLoader } from './payloads.js';
 import type { EventSource } from './source.js';
 
 /** No user has this id, so `voted` reads false: live events do not carry per-viewer votes. */
@@ -48,4 +48,13 @@ export function createLiveAdapters(services: { cases: CasesService; replies: Rep
     },
   };
   return { source, payloads };
+}
+
+/** A new case as `{"type":"case.created","case":{…}}`, for open case lists (read once per process). */
+export function caseCreatedLoader(services: { cases: CasesService }) {
+  return async (caseId: string): Promise<LoadedPayload | null> => {
+    const kase = await services.cases.findById(caseId);
+    if (!kase) return null;
+    return { forViewer: (viewer: Viewer) => (canReadCase(viewer, kase) ? { type: 'case.created', case: presentCase(kase, viewer) } : null) };
+  };
 }

@@ -1,9 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { safeError } from './log-error.js';
 import pg from 'pg';
-import { channelOf, topicOf } from '../../domain/live-events.js';
+import { emitOnCommit } from '../../db/after-commit.js';
+import type { DbOrTx } from '../../db/client.js';
+import { channelOf, topicOf, TOPICS } from '../../domain/live-events.js';
 
 export type BusHandler = (event: Record<string, unknown>) => void;
+
+/** Events for one user's sockets (with userId) or for every socket (without): ids only. */
+export interface UserEvent {
+  kind: string;
+  id: string;
+  userId?: string;
+}
+
+/** Queues a user event in the writer's transaction; the bus carries it once that commits. */
+export function publishUserEvent(tx: DbOrTx, event: UserEvent): void {
+  emitOnCommit(tx, { topic: TOPICS.userEvents, payload: { ...event } });
+}
 
 /**
  * How events cross server processes: publish(topic, event) and subscribe(topic, handler).

@@ -1,10 +1,10 @@
 import type { WebSocket } from 'ws';
 import { safeError } from './log-error.js';
 import type { Viewer } from '../auth/session-types.js';
-import type { EventBus } from './bus.js';
+import type { EventBus, UserEvent } from './bus.js';
 import { CLOSE, type ClientMessage } from './messages.js';
 import { CaseFeed, LiveConnection, Subscription, type FeedHost, type PreparedEvent } from './feed.js';
-import type { PayloadLoader } from './payloads.js';
+import type { LoadedPayload, PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
 import { PresenceBoard } from './presence.js';
 import type { EventSource, StoredEvent } from './source.js';
@@ -56,6 +56,8 @@ export class LiveHub implements FeedHost {
   private readonly presence: PresenceBoard;
   private safetyTimer: NodeJS.Timeout | null = null;
   private checking = false;
+  /** Per user-event kind: reads the rows once per process, presents them per viewer. */
+  private readonly userEventLoaders = new Map<string, (id: string) => Promise<LoadedPayload | null>>();
 
   constructor(
     readonly source: EventSource,
@@ -72,6 +74,11 @@ export class LiveHub implements FeedHost {
       if (typeof event.caseId === 'string' && typeof event.seq === 'number') this.caseEvent(event.caseId, event.seq);
     });
     bus.subscribe(TOPICS.presence, (event) => this.presence.receive(event));
+    bus.subscribe(TOPICS.userEvents, (event) => {
+      if (typeof event.kind === 'string' && typeof event.id === 'string') {
+        this.userEvent({ kind: event.kind, id: event.id, userId: typeof event.userId === 'string' ? event.userId : undefined });
+      }
+    });
     bus.onReconnect(() => this.resync());
   }
 
@@ -198,7 +205,27 @@ export class LiveHub implements FeedHost {
     return { message: { type: event.type, caseId, seq, [key]: shape }, removed: false };
   }
 
+  /** Other modules plug in what a user event of their kind means (notifications, new cases). */
+  onUserEvent(kind: string, load: (id: string) => Promise<LoadedPayload | null>): void {
+    this.userEventLoaders.set(kind, load);
+  }
+
   // Bus handlers
+
+  userEvent(event: UserEvent): void {
+    const load = this.userEventLoaders.get(event.kind);
+    const targets = [...this.connections].filter((c) => event.userId === undefined || c.viewer.userId === event.userId);
+    if (!load || !targets.length) return;
+    load(event.id)
+      .then((payload) => {
+        if (!payload) return;
+        for (const connection of targets) {
+          const message = connection.open ? payload.forViewer(connection.viewer) : null;
+          if (message) connection.send(message);
+        }
+      })
+      .catch((error: unknown) => this.log.warn({ err: safeError(error), kind: event.kind }, 'user event failed'));
+  }
 
   caseEvent(caseId: string, seq: number): void {
     const feed = this.feeds.get(caseId);

@@ -9,7 +9,7 @@ import type { EventBus } from './bus.js';
 import { createBus, publishCommittedEvents } from './buses.js';
 import { defaultHubOptions, LiveHub, type HubOptions, type LiveConnection } from './hub.js';
 import { CLOSE, clientMessageSchema } from './messages.js';
-import type { PayloadLoader } from './payloads.js';
+import type { LoadedPayload, PayloadLoader } from './payloads.js';
 import { canFollowCase } from './policy.js';
 import type { EventSource } from './source.js';
 import { TOPICS } from '../../domain/live-events.js';
@@ -22,6 +22,8 @@ export interface LiveOptions {
   /** How often open sockets re-check their session (expiry, role changes). */
   sessionRecheckMs?: number;
   bus?: EventBus;
+  /** What each kind of user event (see publishUserEvent) means to a viewer, by kind. */
+  userEvents?: Record<string, (id: string) => Promise<LoadedPayload | null>>;
 }
 
 const MAX_MESSAGE_BYTES = 4096;
@@ -61,6 +63,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveOptions): Pr
     presenceHeartbeatMs: config.LIVE_PRESENCE_HEARTBEAT_MS,
     ...options.hub,
   });
+  for (const [kind, load] of Object.entries(options.userEvents ?? {})) hub.onUserEvent(kind, load);
   app.metrics.reportLive(() => hub.stats);
   const tokens = new WeakMap<LiveConnection, string>();
 

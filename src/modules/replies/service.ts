@@ -5,6 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import { canModerate } from '../auth/policy.js';
 import type { Viewer } from '../auth/session-types.js';
+import type { CaseNotifier } from '../notifications/service.js';
 import { renderMarkdown } from '../cases/markdown.js';
 import { checkPhi } from '../cases/phi-gate.js';
 import { canDeleteContent, canManageCase, canReadCase, canReplyToCase } from '../cases/policy.js';
@@ -33,6 +34,8 @@ export interface RepliesServiceDeps {
   clock: Clock;
   /** Replies live inside a case: its lock, event log, revisions and posting limit. */
   cases: CasesService;
+  /** Told inside the reply's transaction: watchers of the case, the reply's author for helpful. */
+  notify?: CaseNotifier;
 }
 
 export interface Thread {
@@ -95,6 +98,7 @@ export function createRepliesService(deps: RepliesServiceDeps) {
       const row = await insertReply(tx, { caseId, authorId: viewer.userId, seq, body: input.body, bodyHtml, createdAt: now, updatedAt: now });
       await cases.writeEvent(tx, { caseId, seq, type: 'reply.created', replyId: row.id });
       await cases.recordAcknowledgements(tx, { targetType: 'reply', targetId: row.id, findings: phi.acknowledged, by: viewer.userId, at: now });
+      await deps.notify?.replyCreated(tx, kase, { id: row.id, authorId: viewer.userId });
       return { ...row, authorHandle: viewer.handle, authorSpecialty: viewer.specialty, voted: false };
     });
   }
@@ -147,6 +151,7 @@ export function createRepliesService(deps: RepliesServiceDeps) {
       if (want === reply.helpful) return reply;
       const row = await updateReply(tx, replyId, { helpful: want });
       await cases.recordEvent(tx, reply.caseId, 'reply.updated', replyId);
+      if (want) await deps.notify?.helpfulMarked(tx, kase, reply);
       return { ...reply, ...row! };
     });
   }
