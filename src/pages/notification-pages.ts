@@ -45,7 +45,7 @@ export function notificationHref(n: Pick<PublicNotification, 'type' | 'caseId'>)
 
 /** The bell's count on every page, and /notifications. */
 export async function notificationPages(app: FastifyInstance): Promise<void> {
-  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock };
+  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock, cases: app.services.cases };
   const csrf = { preValidation: app.csrfProtection };
 
   app.decorateRequest('unreadNotifications', null);

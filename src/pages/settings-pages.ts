@@ -11,7 +11,7 @@ const clinicalPage = { config: { page: true }, preHandler: requireClinician };
 
 /** /settings: notifications and follows (account security sections are added beside them). */
 export async function settingsPages(app: FastifyInstance): Promise<void> {
-  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock };
+  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock, cases: app.services.cases };
   const csrf = { preValidation: app.csrfProtection };
 
   async function renderSettings(request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}, status = 200) {

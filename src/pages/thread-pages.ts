@@ -59,7 +59,7 @@ export async function threadPages(app: FastifyInstance): Promise<void> {
     services,
     async renderThread(request, reply, caseId, form = {}, status = 200) {
       const { kase, replies, can, lastSeq, now } = await loadThread(request, caseId);
-      const isWatching = await watching({ db: app.deps.database.db, clock: app.deps.clock }, viewerOf(request), kase.id);
+      const isWatching = await watching({ db: app.deps.database.db, clock: app.deps.clock, cases: app.services.cases }, viewerOf(request), kase.id);
       const repost = (request.query as { repost?: string }).repost;
       const hiddenReply = repost && !form.reply ? replies.find((r) => r.reply.id === repost && r.can.repost) : undefined;
       if (hiddenReply) form = { ...form, reply: { values: { body: hiddenReply.reply.body } } };

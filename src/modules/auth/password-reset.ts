@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors.js';
 import { recordAudit, type AuditContext } from '../audit/service.js';
 import type { Mailer } from '../mail/service.js';
 import { findUserByEmail } from '../users/service.js';
-import { updateUser } from '../users/repo.js';
+import { setPassword } from '../users/transitions.js';
 import { assertPasswordAllowed, hashPassword } from './passwords.js';
 import { endAllSessions } from './sessions.js';
 import { emailKeyOf } from './throttle.js';
@@ -81,7 +81,7 @@ export async function confirmPasswordReset(deps: ResetDeps, input: { token: stri
       .update(passwordResetTokens)
       .set({ usedAt: now })
       .where(and(eq(passwordResetTokens.userId, row.userId), isNull(passwordResetTokens.usedAt)));
-    const user = await updateUser(tx, row.userId, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    const user = await setPassword(tx, { userId: row.userId, passwordHash, now });
     const revoked = await endAllSessions(tx, row.userId, now, 'password_reset');
     if (user) await tx.delete(loginFailures).where(eq(loginFailures.emailKey, emailKeyOf(user.email)));
     await recordAudit(tx, { ...audit, actorId: row.userId }, {

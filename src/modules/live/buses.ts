@@ -18,19 +18,36 @@ export function createBus(
     : new PgNotifyBus(config.LISTEN_DATABASE_URL ?? database.url, database.pool, log);
 }
 
+interface Publishers {
+  buses: EventBus[];
+  inFlight: Set<Promise<void>>;
+}
+
+/** One publisher per database handle: two apps sharing a handle (as tests do) must not publish an event twice. */
+const publishersByHandle = new WeakMap<DatabaseHandle['events'], Publishers>();
+
 /**
- * Publishes every event a committed transaction produced (emitOnCommit) on the bus. Returns
- * the function that stops it once the publishes under way are done.
+ * Publishes every event a committed transaction produced (emitOnCommit) on the bus, once per
+ * database handle (the first bus registered on it publishes; the next takes over when it stops).
+ * Returns the function that stops it once the publishes under way are done.
  */
 export function publishCommittedEvents(database: DatabaseHandle, bus: EventBus): () => Promise<void> {
-  const inFlight = new Set<Promise<void>>();
-  const forward = (event: CommittedEvent) => {
-    const publishing = bus.publish(event.topic, event.payload).finally(() => inFlight.delete(publishing));
-    inFlight.add(publishing);
-  };
-  database.events.on('committed', forward);
+  let publishers = publishersByHandle.get(database.events);
+  if (!publishers) {
+    const created: Publishers = { buses: [], inFlight: new Set() };
+    database.events.on('committed', (event: CommittedEvent) => {
+      const publisher = created.buses[0];
+      if (!publisher) return;
+      const publishing = publisher.publish(event.topic, event.payload).finally(() => created.inFlight.delete(publishing));
+      created.inFlight.add(publishing);
+    });
+    publishersByHandle.set(database.events, created);
+    publishers = created;
+  }
+  const registered = publishers;
+  registered.buses.push(bus);
   return async () => {
-    database.events.off('committed', forward);
-    await Promise.all(inFlight);
+    registered.buses.splice(registered.buses.indexOf(bus), 1);
+    await Promise.all(registered.inFlight);
   };
 }

@@ -5,7 +5,7 @@ import { isId } from '../../domain/ids.js';
 import { BadRequestError, NotFoundError, ValidationError } from '../../errors.js';
 import type { Viewer } from '../auth/session-types.js';
 import { canReadCase } from '../cases/policy.js';
-import { findCaseView } from '../cases/repo.js';
+import type { CasesService } from '../cases/service.js';
 import { presentNotification, presentSettings } from './presenters.js';
 import { isTimeZone } from './quiet-hours.js';
 import {
@@ -27,6 +27,7 @@ import type { NotificationSettings, PublicNotification, SettingsInput } from './
 export interface InboxDeps {
   db: Database;
   clock: Clock;
+  cases: Pick<CasesService, 'findById'>;
 }
 
 const cursorSchema = z.strictObject({ t: z.iso.datetime(), i: z.uuid() });
@@ -63,7 +64,7 @@ export async function markNotificationsRead(deps: InboxDeps, viewer: Viewer, whi
 }
 
 async function readableCase(deps: InboxDeps, viewer: Viewer, caseId: string) {
-  const kase = isId(caseId) ? await findCaseView(deps.db, caseId) : undefined;
+  const kase = await deps.cases.findById(caseId);
   if (!kase || !canReadCase(viewer, kase)) throw new NotFoundError('case');
   return kase;
 }

@@ -16,7 +16,7 @@ import {
 
 /** Notifications, watching, following and notification settings: HTTP wiring only. */
 export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock };
+  const deps: InboxDeps = { db: app.deps.database.db, clock: app.deps.clock, cases: app.services.cases };
   const guarded = { preHandler: requireClinician };
 
   app.get('/api/notifications', { ...guarded, schema: { querystring: listQuery, response: { 200: listResponse } } }, async (request) =>
