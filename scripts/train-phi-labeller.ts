@@ -3,7 +3,10 @@
 //
 //   npx tsx scripts/train-phi-labeller.ts [--all] [--out FILE]
 //
-// Training text: ../shared/phi/{asq-phi,forum-dev,physionet-dev}.jsonl. Without --all only the
+// Training text: ../shared/phi/{asq-phi,forum-dev,physionet-dev}.jsonl. Nothing of the PhysioNet
+// notes' text may ship (their README; GPL-2.0): the file stores only feature weights, and its
+// vocabulary holds only words of the shippable sets (asq-phi, MIT; forum-dev, ours) or of our
+// MIT English word list, so no token that exists only in the notes is written out. Without --all only the
 // training half is used: even-numbered documents of the two forum-style sets and the notes of
 // patients 1, 5, 9, … of the PhysioNet set (whole patients, so one patient's surrogate names never
 // sit on both sides). The other half is what `bench/phi-heldout.ts` scores.
@@ -34,21 +37,27 @@ function load(file: string): Doc[] {
     .map((l) => JSON.parse(l) as Doc);
 }
 
-const docs = ['asq-phi.jsonl', 'forum-dev.jsonl', 'physionet-dev.jsonl'].flatMap(load).filter((d) => all || isTrainingDocument(d.id));
+const sets = ['asq-phi.jsonl', 'forum-dev.jsonl', 'physionet-dev.jsonl'];
+const shippable = new Set(['asq-phi.jsonl', 'forum-dev.jsonl']);
+const docs = sets.flatMap((set) => load(set).map((doc) => ({ ...doc, shippable: shippable.has(set) }))).filter((d) => all || isTrainingDocument(d.id));
 
 // Words that may be features: seen at least three times and never inside an identifier.
 const seen = new Map<string, number>();
 const insidePhi = new Set<string>();
+// Words a shipped file may name: those of the shippable sets and of the English word list.
+const englishWords = new Set(readFileSync(path.join(root, 'data/phi/english-words.txt'), 'utf8').split('\n').filter((w) => w && !w.startsWith('#')));
+const shippableWords = new Set<string>(englishWords);
 const prepared = docs.map((doc) => {
   const tokens = labelTokens(doc.text);
   const labels = tokens.map((t) => doc.phi.some((g) => g.start < t.end && t.start < g.end));
   tokens.forEach((t, i) => {
+    if (doc.shippable) shippableWords.add(t.lower);
     if (labels[i]) insidePhi.add(t.lower);
     else seen.set(t.lower, (seen.get(t.lower) ?? 0) + 1);
   });
   return { doc, tokens, labels };
 });
-const vocabulary = new Set([...seen].filter(([w, n]) => n >= 3 && !insidePhi.has(w) && /^[\p{L}'’]+$/u.test(w)).map(([w]) => w));
+const vocabulary = new Set([...seen].filter(([w, n]) => n >= 3 && !insidePhi.has(w) && shippableWords.has(w) && /^[\p{L}'’]+$/u.test(w)).map(([w]) => w));
 
 const examples: { features: string[]; label: number }[] = [];
 for (const { doc, tokens, labels } of prepared) {
@@ -109,7 +118,7 @@ writeFileSync(
   outFile,
   `${JSON.stringify({
     about: 'Averaged-perceptron weights of the PHI token labeller; built by scripts/train-phi-labeller.ts. See data/phi/README.md.',
-    trainedOn: all ? 'all development documents' : 'the training half of the development documents',
+    trainedOn: `${all ? 'all' : 'the training half'} of ${sets.join(', ')}`,
     keepThreshold,
     addThreshold,
     vocabulary: [...vocabulary].sort(),
