@@ -67,6 +67,8 @@ t.test('backup, restore into an empty database, and the app runs on the copy', a
     201,
   );
   const sourceUrl = source.database.url;
+  // The app's background workers (the mail outbox, the scheduler) stop first, so the rows hold still.
+  await source.app.close();
   const before = await contents(sourceUrl);
   t.ok(before.case_events!.length >= 3 && before.users!.length === 3, 'the source holds real data');
 

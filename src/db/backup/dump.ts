@@ -1,3 +1,4 @@
+import { committedMigrations } from '../migrate.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -66,8 +67,10 @@ export async function writeBackup(url: string, output: Writable, progress: Backu
 
     await pipeline(Readable.from(frames()), createGzip(), output);
     await client.query('commit');
-    // Who took the data out, and how much, is worth keeping.
-    await recordAudit(drizzle(client, { schema }), systemAuditContext, {
+    // Who took the data out, and how much, is worth keeping — in the audit log as this code writes
+    // it, so only when the database is at this code's migration level (an older one is backed up
+    // before an upgrade, and its audit table has an older shape).
+    if (header.migrations.count === committedMigrations().length) await recordAudit(drizzle(client, { schema }), systemAuditContext, {
       action: 'database.backup',
       data: { tables: summary.tables, rows: summary.rows },
     });

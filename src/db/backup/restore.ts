@@ -117,10 +117,6 @@ export async function restoreBackup(url: string, input: NodeJS.ReadableStream, p
     }
     if (!complete) throw new BackupFormatError('the backup is truncated');
     await advanceSequences(client);
-    await recordAudit(drizzle(client, { schema }), systemAuditContext, {
-      action: 'database.restore',
-      data: { tables: summary.tables, rows: summary.rows, backupCreatedAt: header.createdAt },
-    });
     await client.query('commit');
   } catch (error) {
     // A COPY cut off half-way is failed (CopyFail) so the connection can roll back; the original
@@ -137,6 +133,11 @@ export async function restoreBackup(url: string, input: NodeJS.ReadableStream, p
   const handle = connectDatabase(url, { max: 1 });
   try {
     await runMigrations(handle.db);
+    // Audited once the database has this code's shape (a backup from an older level is upgraded first).
+    await recordAudit(handle.db, systemAuditContext, {
+      action: 'database.restore',
+      data: { tables: summary.tables, rows: summary.rows, backupCreatedAt: header.createdAt },
+    });
   } finally {
     await handle.close();
   }

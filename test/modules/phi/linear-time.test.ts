@@ -9,7 +9,9 @@ import { detectPhi } from '../../../src/modules/phi/detector.js';
 const N = 5_000;
 // About sixty families, each timed on 5,000 and 20,000 characters: longer than tap's default.
 t.setTimeout(900_000);
-const RATIO_LIMIT = 9;
+// 12, not 9: punctuation runs allocate a token per character, and collector work makes them grow
+// about as n^1.4 on a busy machine (ratio 7-8 measured quiet); a quadratic pattern still gives 16.
+const RATIO_LIMIT = 12;
 
 function repeatTo(unit: string, length: number): string {
   return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
@@ -79,8 +81,8 @@ for (const [name, make] of families) {
     let ratio = Infinity;
     // A noisy neighbour can slow one measurement; three tries before calling it superlinear.
     for (let attempt = 0; attempt < 3 && ratio > RATIO_LIMIT; attempt++) {
-      const a = Math.max(bestTime(small, 3), 0.05);
-      const b = bestTime(large, 3);
+      const a = Math.max(bestTime(small, 5), 0.05);
+      const b = bestTime(large, 5);
       ratio = b / a;
     }
     t.ok(ratio <= RATIO_LIMIT, `time(4n)/time(n) = ${ratio.toFixed(2)} <= ${RATIO_LIMIT}`);
