@@ -16,13 +16,13 @@ export interface PhiCheck {
  * and the matched text so the page can highlight them; acknowledging exactly those findings
  * lets the same write through, unless one is strong (`acknowledgeable:false`): that is 422
  * `phi_not_acknowledgeable`. `stored` are the acknowledgements already kept with the content, so
- * an edit elsewhere in a field keeps them. Pure CPU, so callers run it before taking any row lock.
+ * an edit elsewhere in a field keeps them. Asynchronous so the scan can leave the event loop; callers await it before taking any row lock.
  */
-export function checkPhi(
+export async function checkPhi(
   fields: Record<string, string | undefined | null>,
   acknowledge: Acknowledgement[] = [],
   stored: StoredAcknowledgementText[] = [],
-): PhiCheck {
+): Promise<PhiCheck> {
   const decision = evaluateGate(fields, acknowledge, stored);
   if (decision.outcome !== 'refused') return { acknowledged: decision.findings };
   const detail = ({ field, start, end, type, text, acknowledgeable }: FieldFinding) => ({ field, start, end, type, text, acknowledgeable });

@@ -111,7 +111,7 @@ export function createCasesService(deps: CasesServiceDeps) {
 
   async function create(options: { viewer: Viewer; input: CreateCaseInput }): Promise<CaseView> {
     const { viewer, input } = options;
-    const phi = checkPhi({ title: input.title, body: input.body, question: input.question }, input.acknowledge);
+    const phi = await checkPhi({ title: input.title, body: input.body, question: input.question }, input.acknowledge);
     if (phi.refusal) throw phi.refusal;
     const now = clock.now();
     const bodyHtml = renderMarkdown(input.body);
@@ -172,7 +172,7 @@ export function createCasesService(deps: CasesServiceDeps) {
     const { acknowledge, age, ...changes } = options.input;
     // Acknowledgements kept with the case hold for the same text, so an edit elsewhere keeps them.
     const stored = isId(caseId) ? (await listAcknowledgements(db, [caseId])).filter((a) => a.targetId === caseId) : [];
-    const phi = checkPhi({ title: changes.title, body: changes.body, question: changes.question }, acknowledge, stored);
+    const phi = await checkPhi({ title: changes.title, body: changes.body, question: changes.question }, acknowledge, stored);
     const now = clock.now();
     return db.transaction(async (tx) => {
       const kase = await lockForWrite(tx, viewer, caseId);
@@ -217,7 +217,7 @@ export function createCasesService(deps: CasesServiceDeps) {
   /** The outcome can be posted at any time and replaced; earlier outcomes go to the revisions. */
   async function setOutcome(options: { viewer: Viewer; caseId: string; input: OutcomeInput }): Promise<CaseView> {
     const { viewer, caseId, input } = options;
-    const phi = checkPhi({ outcome: input.outcome }, input.acknowledge);
+    const phi = await checkPhi({ outcome: input.outcome }, input.acknowledge);
     const now = clock.now();
     const outcomeHtml = renderMarkdown(input.outcome);
     return db.transaction(async (tx) => {

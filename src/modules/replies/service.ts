@@ -85,7 +85,7 @@ export function createRepliesService(deps: RepliesServiceDeps) {
   async function create(options: { viewer: Viewer; caseId: string; input: ReplyInput }): Promise<ReplyView> {
     const { viewer, caseId, input } = options;
     if (!isId(caseId)) throw new NotFoundError('case');
-    const phi = checkPhi({ body: input.body }, input.acknowledge);
+    const phi = await checkPhi({ body: input.body }, input.acknowledge);
     const now = clock.now();
     const bodyHtml = renderMarkdown(input.body);
     return db.transaction(async (tx) => {
@@ -107,7 +107,7 @@ export function createRepliesService(deps: RepliesServiceDeps) {
     const { viewer, replyId, input } = options;
     // Acknowledgements kept with the reply hold for the same text, so an edit elsewhere keeps them.
     const stored = isId(replyId) ? await cases.acknowledgementsOf([replyId]) : [];
-    const phi = checkPhi({ body: input.body }, input.acknowledge, stored);
+    const phi = await checkPhi({ body: input.body }, input.acknowledge, stored);
     const now = clock.now();
     const bodyHtml = renderMarkdown(input.body);
     return db.transaction(async (tx) => {
