@@ -84,3 +84,15 @@ export async function createTestDatabase(t: Teardown, options: { max?: number } 
 }
 
 export { withDatabaseName };
+
+/**
+ * Ends the server side of the connections with this application_name, as a database restart or
+ * a network cut would; returns how many there were.
+ */
+export async function terminateConnections(pool: pg.Pool, applicationName: string): Promise<number> {
+  const result = await pool.query<{ pid: number }>(
+    'select pg_terminate_backend(pid) as pid from pg_stat_activity where application_name = $1 and datname = current_database()',
+    [applicationName],
+  );
+  return result.rowCount ?? 0;
+}

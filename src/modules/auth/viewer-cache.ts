@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { VIEWER_CHANGED_CHANNEL } from '../../domain/live-events.js';
 import type { Viewer } from './session-types.js';
@@ -53,6 +54,8 @@ export class ViewerCache {
   private retry: NodeJS.Timeout | null = null;
   /** Bumped by every invalidation; a lookup started under an older generation is not stored. */
   generation = 0;
+  /** Names the listening connection in pg_stat_activity, so an operator sees which one it is. */
+  readonly applicationName = `curbside-viewer-cache-${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly url: string,
@@ -65,9 +68,9 @@ export class ViewerCache {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, application_name: this.applicationName });
     client.on('notification', (message) => this.onNotification(message.payload ?? ''));
-    client.on('error', (error) => this.log.warn({ err: error.message }, 'viewer cache listener lost; cache off'));
+    client.on('error', (error) => this.log.warn({ err: error }, 'viewer cache listener lost; cache off'));
     client.on('end', () => {
       if (this.client !== client) return;
       this.client = null;
@@ -154,9 +157,4 @@ export class ViewerCache {
     await client?.end().catch(() => {});
   }
 
-  /** For tests: drop the listening connection as a network failure would. */
-  simulateDisconnect(): void {
-    const client = this.client as unknown as { connection?: { stream?: { destroy(): void } } } | null;
-    client?.connection?.stream?.destroy();
-  }
 }

@@ -94,6 +94,8 @@ export abstract class BaseBus implements EventBus {
  * app goes through a pooler), reconnecting with backoff; publishing is a NOTIFY on the pool.
  */
 export class PgNotifyBus extends BaseBus {
+  /** Names the listening connection in pg_stat_activity, so an operator sees which process it serves. */
+  readonly applicationName = `curbside-live-${this.processId.slice(0, 8)}`;
   private client: pg.Client | null = null;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -111,13 +113,13 @@ export class PgNotifyBus extends BaseBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({ connectionString: this.url, application_name: this.applicationName });
     client.on('notification', (message) => {
       const topic = topicOf(message.channel);
       this.dispatch(topic, message.payload ?? '');
     });
     // Without an 'error' listener a dropped connection would throw from the client and end the process.
-    client.on('error', (error) => this.log.warn({ err: error.message }, 'live bus connection lost'));
+    client.on('error', (error) => this.log.warn({ err: error }, 'live bus connection lost'));
     client.on('end', () => {
       if (this.client !== client) return;
       this.client = null;
@@ -168,9 +170,4 @@ export class PgNotifyBus extends BaseBus {
     await client?.end().catch(() => {});
   }
 
-  /** For tests: drop the listening connection as a network failure would. */
-  simulateDisconnect(): void {
-    const client = this.client as unknown as { connection?: { stream?: { destroy(): void } } } | null;
-    client?.connection?.stream?.destroy();
-  }
 }

@@ -19,7 +19,8 @@ export function startWorker(deps: { scheduler: Scheduler; mailer: Mailer; interv
         await deps.mailer.drain();
       } catch (error) {
         // The database may be restarting; the next tick tries again.
-        deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'background work failed');
+        // The logger's err serializer keeps SQL text and parameters out of the line.
+        deps.log.warn({ err: error }, 'background work failed');
       }
     })();
   };

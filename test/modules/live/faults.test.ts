@@ -2,7 +2,7 @@ import t from 'tap';
 import { PgNotifyBus } from '../../../src/modules/live/bus.js';
 import { createTestApp } from '../../helpers/app.js';
 import { signedInUser } from '../../helpers/auth.js';
-import { createTestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, terminateConnections } from '../../helpers/database.js';
 import { LiveClient, listen, sharedEnv } from '../../helpers/live.js';
 import { postCase, postReply } from '../../helpers/threads.js';
 
@@ -31,10 +31,10 @@ async function subscribed(url: string, cookie: string, caseId: string): Promise<
 }
 
 t.test('when the listening connection alone drops, what was written meanwhile arrives in order, once, on the same socket', async (t) => {
-  const { writer, readerBus, url, author, caseId } = await twoProcesses(t);
+  const { writer, reader, readerBus, url, author, caseId } = await twoProcesses(t);
   const client = await subscribed(url, author.cookie, caseId);
   t.teardown(() => client.close());
-  readerBus.simulateDisconnect();
+  t.equal(await terminateConnections(reader.database.pool, readerBus.applicationName), 1, "the reader's listening connection is cut");
   // Written while the reader is not listening: their NOTIFYs are gone for good.
   const written: Array<{ id: string; seq: number }> = [];
   for (let i = 0; i < 5; i++) written.push(await postReply(writer.app, author.cookie, caseId, `while deaf ${i}`));
